@@ -20,7 +20,10 @@ class OfficeHours:
     ngày: a dossier received after it gets its result on the next working day.
     """
 
-    sessions: tuple[tuple[time, time], ...] = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
+    sessions: tuple[tuple[time, time], ...] = (
+        (time(7, 30), time(11, 30)),
+        (time(13, 0), time(17, 0)),
+    )
     cutoff: time = time(15, 0)
 
     def __post_init__(self) -> None:
@@ -80,8 +83,9 @@ class CalendarOverrides:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> CalendarOverrides:
-        """Build overrides from stored data: ``{"days_off": ["2027-02-03", ...], "working_days": [...]}``.
+        """Build overrides from stored data.
 
+        Shape: ``{"days_off": ["2027-02-03", ...], "working_days": ["2027-02-20", ...]}``.
         Values are ISO dates (``YYYY-MM-DD``) or ``datetime.date``; a missing or ``None`` key
         means no dates. Other keys (``_id``, ``unit``, ``year`` of a stored document) are ignored.
         """

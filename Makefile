@@ -1,0 +1,72 @@
+# Motcua — two commands: `make run` brings the system up with a demo province, `make test` runs
+# every test against a real Kafka broker and a real MongoDB-wire server. Both install what is
+# missing. Downloads and builds are cached in $(MOTCUA_CACHE) (outside git) and reused.
+
+SHELL := /bin/bash
+export MOTCUA_CACHE ?= $(HOME)/.cache/motcua
+export MOTCUA_RUN ?= $(CURDIR)/.run
+UV := $(MOTCUA_CACHE)/tools/bin/uv
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
+ROLE ?= receiver
+UNIT ?= H15
+
+.PHONY: help install infra provision run stop test test-fast lint token bench tools clean
+
+help:
+	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
+	@echo "make stop    stop what make run started"
+	@echo "make test    install what is missing and run the whole test suite"
+	@echo "make token ROLE=receiver UNIT=H15.50.05.13   print a development JWT"
+	@echo "make bench   run the benchmarks and print figures"
+
+$(UV):
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	python3 -m venv $(MOTCUA_CACHE)/tools
+	$(MOTCUA_CACHE)/tools/bin/pip install -q uv==0.13.8
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml libs/platform/pyproject.toml services/*/pyproject.toml
+	$(UV) sync --frozen --python python3
+	@touch $@
+
+install: $(VENV)/.synced
+
+$(SECRET_FILE):
+	@mkdir -p $(MOTCUA_RUN)
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > $@
+	@chmod 600 $@
+
+infra: install
+	@PYTHON=$(PY) deploy/local/infra.sh start
+
+provision: infra
+	@$(VENV)/bin/motcua-provision --topics
+
+run: provision $(SECRET_FILE)
+	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) PYTHON=$(PY) deploy/local/services.sh start
+
+stop:
+	@deploy/local/services.sh stop
+	@deploy/local/infra.sh stop
+
+tools:
+	@deploy/tools/install.sh
+
+test: provision tools
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	@$(PY) -m pytest -q -m "not integration and not e2e" -p no:cacheprovider
+
+lint: install
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+token: install $(SECRET_FILE)
+	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-token --role $(ROLE) --unit $(UNIT)
+
+bench: provision
+	@$(PY) -m benchmarks
+
+clean: stop
+	rm -rf $(MOTCUA_RUN)

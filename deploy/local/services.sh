@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts or stops the three Motcua services as local processes (PID files in $MOTCUA_RUN).
+#   services.sh start   start intake, workflow and feedback; wait until each /readyz answers 200
+#   services.sh stop
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+RUN="${MOTCUA_RUN:-$root/.run}"
+PYTHON="${PYTHON:-$root/.venv/bin/python}"
+BIN="$(dirname "$PYTHON")"
+declare -A PORTS=([intake]="${MOTCUA_INTAKE_PORT:-8001}" [workflow]="${MOTCUA_WORKFLOW_PORT:-8002}" [feedback]="${MOTCUA_FEEDBACK_PORT:-8003}")
+SERVICES=(intake workflow feedback)
+mkdir -p "$RUN/logs"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+ready() { "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('http://127.0.0.1:$1/readyz', timeout=2).status == 200 else 1)" 2>/dev/null; }
+
+start() {
+  : "${MOTCUA_JWT_SECRET:?MOTCUA_JWT_SECRET must be set (make run sets a local one)}"
+  export MOTCUA_PSEUDONYM_KEY="${MOTCUA_PSEUDONYM_KEY:-$MOTCUA_JWT_SECRET-pseudonym}"
+  for s in "${SERVICES[@]}"; do
+    local pidfile="$RUN/$s.pid"
+    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "$s already running (pid $(cat "$pidfile"))"; continue
+    fi
+    MOTCUA_HTTP_PORT="${PORTS[$s]}" nohup "$BIN/motcua-$s" >"$RUN/logs/$s.log" 2>&1 &
+    echo $! >"$pidfile"
+  done
+  local deadline=$((SECONDS + 90))
+  for s in "${SERVICES[@]}"; do
+    until ready "${PORTS[$s]}"; do
+      if ! kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null || (( SECONDS > deadline )); then
+        log "$s did not become ready; last log lines:"; tail -20 "$RUN/logs/$s.log" >&2; exit 1
+      fi
+      sleep 0.3
+    done
+  done
+  "$PYTHON" -m motcua_intake.demo --intake "http://127.0.0.1:${PORTS[intake]}" || log "demo data not loaded"
+  cat <<MSG
+
+Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: time travel allowed)"):
+  intake    http://127.0.0.1:${PORTS[intake]}/docs     (AsyncAPI: /asyncapi)
+  workflow  http://127.0.0.1:${PORTS[workflow]}/docs
+  feedback  http://127.0.0.1:${PORTS[feedback]}/docs   kiosk: http://127.0.0.1:${PORTS[feedback]}/kiosk/H15.50.05.13-Q1
+  metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
+  Kafka     127.0.0.1:${MOTCUA_KAFKA_PORT:-9092}    MongoDB wire 127.0.0.1:${MOTCUA_MONGO_PORT:-27017}
+  logs      $RUN/logs/
+  a token:  make token ROLE=receiver UNIT=H15.50.05.13
+Stop everything with: make stop
+MSG
+}
+
+stop() {
+  for s in "${SERVICES[@]}"; do
+    local pidfile="$RUN/$s.pid"
+    [[ -f "$pidfile" ]] || continue
+    local pid; pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping $s (pid $pid)"; kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

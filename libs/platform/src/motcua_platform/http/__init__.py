@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the services: the app factory, auth dependencies, idempotency."""

@@ -1,0 +1,2 @@
+"""Kafka plumbing: broker construction, the outbox relay, idempotent ordered consumption and
+dead letters."""

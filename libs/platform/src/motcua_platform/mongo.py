@@ -1,0 +1,167 @@
+"""MongoDB access: the PyMongo async client (not Motor, which reached end of life in May 2026) and
+the aggregate store.
+
+Each aggregate is one document holding its state, the events it caused (an embedded outbox that
+doubles as the aggregate's event log) and the sequence numbers of the events it has consumed. A
+command changes all three in one version-guarded, single-document update, so the system needs no
+multi-document transactions — which FerretDB does not support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from motcua_platform.calendar import VN_TZ
+from motcua_platform.contracts import Envelope
+from motcua_platform.errors import ConcurrencyConflict
+
+# Fields the store owns inside every aggregate document.
+RESERVED = frozenset(
+    {
+        "_id",
+        "version",
+        "events",
+        "seq_head",
+        "published_seq",
+        "outbox_pending",
+        "lease_until",
+        "inbox",
+    }
+)
+
+
+def connect(url: str) -> AsyncMongoClient[dict[str, Any]]:
+    """One client per process and event loop; datetimes come back aware, in Vietnam time."""
+    return AsyncMongoClient(
+        url,
+        tz_aware=True,
+        tzinfo=VN_TZ,
+        serverSelectionTimeoutMS=5000,
+        connectTimeoutMS=5000,
+        appname="motcua",
+    )
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    collection: str
+    keys: Sequence[tuple[str, int]]
+    unique: bool = False
+    name: str | None = None
+
+
+OUTBOX_INDEX_KEYS = (("outbox_pending", ASCENDING), ("lease_until", ASCENDING))
+
+
+async def ensure_indexes(db: AsyncDatabase[dict[str, Any]], specs: Iterable[IndexSpec]) -> None:
+    """Create every index a hot path needs; idempotent, run at start-up and by provisioning."""
+    for spec in specs:
+        await db[spec.collection].create_index(
+            list(spec.keys), unique=spec.unique, name=spec.name or _index_name(spec.keys)
+        )
+
+
+def _index_name(keys: Sequence[tuple[str, int]]) -> str:
+    return "_".join(f"{k}_{d}" for k, d in keys)
+
+
+@dataclass
+class Loaded:
+    """An aggregate document as read: its state fields plus the store's bookkeeping."""
+
+    id: str
+    version: int
+    state: dict[str, Any]
+    seq_head: int
+    inbox: dict[str, int] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+class AggregateStore:
+    """Version-guarded persistence of one kind of aggregate with its embedded outbox."""
+
+    def __init__(self, collection: AsyncCollection[dict[str, Any]], source: str) -> None:
+        self.collection = collection
+        self.source = source
+
+    @staticmethod
+    def indexes(collection: str) -> list[IndexSpec]:
+        return [IndexSpec(collection, OUTBOX_INDEX_KEYS, name="outbox")]
+
+    async def load(self, aggregate_id: str) -> Loaded | None:
+        doc = await self.collection.find_one({"_id": aggregate_id})
+        return None if doc is None else self._loaded(doc)
+
+    @staticmethod
+    def _loaded(doc: Mapping[str, Any]) -> Loaded:
+        state = {k: v for k, v in doc.items() if k not in RESERVED}
+        return Loaded(
+            id=doc["_id"],
+            version=doc.get("version", 0),
+            state=state,
+            seq_head=doc.get("seq_head", 0),
+            inbox=dict(doc.get("inbox") or {}),
+            events=list(doc.get("events") or []),
+        )
+
+    def envelopes(
+        self, subject: str, seq_head: int, events: Iterable[Any], at: Any
+    ) -> list[Envelope]:
+        """Wrap typed event data for publication, numbering them after ``seq_head``."""
+        return [
+            Envelope.wrap(data, source=self.source, subject=subject, seq=seq_head + i, time=at)
+            for i, data in enumerate(events, start=1)
+        ]
+
+    async def save(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        state: Mapping[str, Any],
+        new_events: Sequence[Envelope] = (),
+        inbox: Mapping[str, int] | None = None,
+    ) -> int:
+        """Write state, append events to the outbox and record consumed sequence numbers in one
+        atomic update. Returns the new version; raises ``ConcurrencyConflict`` if another writer
+        got there first."""
+        bad = RESERVED.intersection(state)
+        if bad:
+            raise ValueError(f"state may not use reserved fields {sorted(bad)}")
+        event_docs = [e.model_dump(mode="json", by_alias=True) for e in new_events]
+        seq_head = new_events[-1].seq if new_events else None
+        if expected_version == 0:
+            doc: dict[str, Any] = {
+                "_id": aggregate_id,
+                "version": 1,
+                **state,
+                "events": event_docs,
+                "seq_head": seq_head or 0,
+                "published_seq": 0,
+                "outbox_pending": bool(event_docs),
+                "lease_until": 0.0,
+                "inbox": dict(inbox or {}),
+            }
+            try:
+                await self.collection.insert_one(doc)
+            except DuplicateKeyError as exc:
+                raise ConcurrencyConflict(aggregate_id) from exc
+            return 1
+        update: dict[str, Any] = {"$set": dict(state), "$inc": {"version": 1}}
+        if event_docs:
+            update["$push"] = {"events": {"$each": event_docs}}
+            update["$set"].update({"seq_head": seq_head, "outbox_pending": True})
+        for source, seq in (inbox or {}).items():
+            update["$set"][f"inbox.{source}"] = seq
+        result = await self.collection.update_one(
+            {"_id": aggregate_id, "version": expected_version}, update
+        )
+        if result.matched_count != 1:
+            raise ConcurrencyConflict(aggregate_id)
+        return expected_version + 1

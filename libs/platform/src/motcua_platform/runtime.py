@@ -1,0 +1,199 @@
+"""The composition of one service process: settings, Mongo client, Kafka broker, outbox relay,
+subscribers, background loops and the HTTP app — started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+
+from motcua_platform.auth import TokenVerifier
+from motcua_platform.clock import TimeSource, clock_for
+from motcua_platform.contracts import Envelope
+from motcua_platform.http.app import create_app
+from motcua_platform.http.idempotency import COLLECTION as IDEMPOTENCY
+from motcua_platform.http.idempotency import IdempotencyKeys
+from motcua_platform.messaging.broker import build_broker
+from motcua_platform.messaging.consumer import (
+    DeadLetters,
+    EventConsumer,
+    Handler,
+    ParkingLot,
+    subscribe,
+)
+from motcua_platform.messaging.outbox import OutboxRelay
+from motcua_platform.metrics import PlatformMetrics
+from motcua_platform.mongo import AggregateStore, IndexSpec, connect, ensure_indexes
+from motcua_platform.settings import PlatformSettings
+
+log = logging.getLogger(__name__)
+
+PARKED = "parked_events"
+BackgroundLoop = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Subscription:
+    topic: str
+    handlers: Mapping[str, Handler]
+    fallback: Handler | None = None
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a service's handlers need, built once in the composition root."""
+
+    settings: PlatformSettings
+    publishes: str
+    outbox_collections: list[str]
+    indexes: list[IndexSpec] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.metrics = PlatformMetrics(s.service_name)
+        self.time = TimeSource(clock_for(s.simulation), s.simulation)
+        self.client = connect(s.mongo_url)
+        self.db = self.client[s.database]
+        self.broker = build_broker(s.kafka_bootstrap, s.service_name, self.metrics.registry)
+        self.topic = s.topic(self.publishes)
+        self.broker.publisher(
+            self.topic,
+            title=f"{s.service_name}:{self.publishes}",
+            schema=Envelope,
+            description=f"Dossier lifecycle events published by {s.service_name}",
+        )
+        self.relay = OutboxRelay(
+            self.broker,
+            self.publishes,
+            [self.db[c] for c in self.outbox_collections],
+            self.metrics,
+            interval=s.relay_interval_seconds,
+            lease_seconds=s.relay_lease_seconds,
+        )
+        self.idempotency = IdempotencyKeys(self.db[IDEMPOTENCY])
+        self.parking = ParkingLot(self.db[PARKED])
+        self.dead_letters = DeadLetters(self.broker, s.service_name)
+        self.background: list[tuple[str, BackgroundLoop]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def store(self, collection: str) -> AggregateStore:
+        return AggregateStore(self.db[collection], self.settings.service_name)
+
+    def all_indexes(self) -> list[IndexSpec]:
+        outbox = [i for c in self.outbox_collections for i in AggregateStore.indexes(c)]
+        parked = [IndexSpec(PARKED, (("subject", 1), ("source", 1), ("seq", 1)))]
+        return [*outbox, *parked, *self.indexes]
+
+    def consume(self, subscription: Subscription) -> EventConsumer:
+        consumer = EventConsumer(
+            self.settings.service_name,
+            subscription.handlers,
+            fallback=subscription.fallback,
+            dead_letters=self.dead_letters,
+            parking=self.parking,
+            metrics=self.metrics,
+        )
+        subscribe(
+            self.broker,
+            subscription.topic,
+            f"motcua-{self.settings.service_name}",
+            consumer,
+            batch_size=self.settings.consumer_batch_size,
+        )
+        return consumer
+
+    def add_background(self, name: str, loop: BackgroundLoop) -> None:
+        self.background.append((name, loop))
+
+    async def readiness(self) -> dict[str, bool]:
+        async def mongo() -> bool:
+            try:
+                await asyncio.wait_for(self.client.admin.command("ping"), timeout=2)
+                return True
+            except Exception:
+                return False
+
+        async def kafka() -> bool:
+            try:
+                return bool(await self.broker.ping(timeout=2))
+            except Exception:
+                return False
+
+        db_ok, broker_ok = await asyncio.gather(mongo(), kafka())
+        return {"database": db_ok, "broker": broker_ok}
+
+    @asynccontextmanager
+    async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        await ensure_indexes(self.db, self.all_indexes())
+        await self.broker.start()
+        await self.relay.start()
+        for name, loop in self.background:
+            self._tasks.append(asyncio.create_task(_forever(name, loop), name=name))
+        log.info("%s started", self.settings.service_name)
+        try:
+            yield
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            for task in self._tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self.relay.stop()
+            await self.broker.stop()
+            await self.client.close()
+
+    def create_app(self, title: str, description: str = "") -> FastAPI:
+        s = self.settings
+        app = create_app(
+            title=title,
+            description=description,
+            metrics=self.metrics,
+            readiness=self.readiness,
+            lifespan=self.lifespan,
+        )
+        app.state.token_verifier = TokenVerifier(
+            secret=s.jwt_secret.get_secret_value() if s.jwt_secret else None,
+            jwks_url=s.oidc_jwks_url,
+            issuer=s.oidc_issuer,
+            audience=s.oidc_audience,
+        )
+        app.state.runtime = self
+        spec = AsyncAPI(self.broker, title=title, version="1", schema_version="3.0.0")
+
+        @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.0 document of the topics")
+        async def asyncapi_json() -> JSONResponse:
+            return JSONResponse(spec.to_specification().to_jsonable())
+
+        @app.get("/asyncapi", tags=["ops"], include_in_schema=False)
+        async def asyncapi_html() -> HTMLResponse:
+            return HTMLResponse(get_asyncapi_html(spec.to_specification()))
+
+        return app
+
+
+async def _forever(name: str, loop: BackgroundLoop) -> None:
+    """Keep a background loop alive: log and restart after an unexpected error."""
+    while True:
+        try:
+            await loop()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background loop %s failed; restarting in 1 s", name)
+            await asyncio.sleep(1)
+
+
+def serve(app: FastAPI, settings: PlatformSettings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+    )

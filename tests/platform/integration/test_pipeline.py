@@ -1,0 +1,205 @@
+"""The event pipeline on the real broker and database: outbox relay → Kafka → idempotent,
+ordered consumer; malformed messages to the dead-letter topic."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from motcua_platform.contracts import Envelope, dlq_topic
+from motcua_platform.contracts.events import DossierWithdrawalRequested, EventData
+from motcua_platform.messaging.broker import build_broker
+from motcua_platform.messaging.consumer import DeadLetters, EventConsumer, ParkingLot, subscribe
+from motcua_platform.messaging.inbox import Decision, Outcome, apply_to_aggregate
+from motcua_platform.messaging.outbox import OutboxRelay
+from motcua_platform.metrics import PlatformMetrics
+from motcua_platform.mongo import AggregateStore
+
+AT = datetime(2024, 3, 4, 8, 15, tzinfo=UTC)
+TOPIC = "motcua.intake.v1"
+
+
+def withdrawal(reason: str) -> DossierWithdrawalRequested:
+    return DossierWithdrawalRequested(reason=reason, at=AT)
+
+
+async def wait_for(predicate: Any, timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.1)
+
+
+class Harness:
+    """A producer-side store + relay and a consumer-side store, as two services would have."""
+
+    def __init__(self, db: Any, bootstrap: str, namespace: str) -> None:
+        self.topic = namespace + TOPIC
+        self.metrics = PlatformMetrics("test")
+        self.broker = build_broker(bootstrap, "test", self.metrics.registry)
+        self.source_store = AggregateStore(db["dossiers"], "intake")
+        self.sink_store = AggregateStore(db["cases"], "workflow")
+        self.relay = OutboxRelay(
+            self.broker, self.topic, [db["dossiers"]], self.metrics, interval=0.05
+        )
+        self.applied: list[tuple[str, int, str]] = []
+        self.code = f"H15-{uuid.uuid4().hex[:8]}"
+
+        async def record(envelope: Envelope, payload: EventData) -> Outcome:
+            def decide(loaded: Any) -> Decision:
+                reasons = list(loaded.state.get("reasons", [])) if loaded else []
+                return Decision(state={"reasons": [*reasons, payload.reason]})
+
+            outcome = await apply_to_aggregate(self.sink_store, envelope.subject, envelope, decide)
+            # The topic is shared by the tests of a session; count only this test's dossier.
+            if outcome is Outcome.APPLIED and envelope.subject == self.code:
+                self.applied.append((envelope.subject, envelope.seq, payload.reason))
+            return outcome
+
+        self.consumer = EventConsumer(
+            "test",
+            {"dossier.withdrawal_requested": record},
+            dead_letters=DeadLetters(self.broker, "test"),
+            parking=ParkingLot(db["parked"]),
+            metrics=self.metrics,
+        )
+        subscribe(
+            self.broker, self.topic, f"g-{uuid.uuid4().hex[:6]}", self.consumer, batch_size=100
+        )
+
+    async def __aenter__(self) -> Harness:
+        await self.broker.start()
+        await self.relay.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.relay.stop()
+        await self.broker.stop()
+
+    def consumed(self, outcome: str) -> float:
+        value = self.metrics.registry.get_sample_value(
+            "motcua_events_consumed_total",
+            {"service": "test", "type": "dossier.withdrawal_requested", "outcome": outcome},
+        )
+        return value or 0.0
+
+
+async def produce_raw(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+@pytest.mark.integration
+async def test_outbox_events_reach_the_consumer_once_in_order(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        events = h.source_store.envelopes(code, 0, [withdrawal("a"), withdrawal("b")], AT)
+        await h.source_store.save(code, 0, {"status": 2}, events)
+        h.relay.notify()
+        await wait_for(lambda: _eq(len(h.applied), 2))
+        assert h.applied == [(code, 1, "a"), (code, 2, "b")]
+        doc = await mongo_db["dossiers"].find_one({"_id": code})
+        assert doc["published_seq"] == 2 and doc["outbox_pending"] is False
+        published = h.metrics.registry.get_sample_value(
+            "motcua_events_published_total",
+            {"service": "test", "topic": h.topic, "type": "dossier.withdrawal_requested"},
+        )
+        assert published == 2
+
+
+@pytest.mark.integration
+async def test_republished_event_is_skipped_as_duplicate(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        events = h.source_store.envelopes(code, 0, [withdrawal("once")], AT)
+        await h.source_store.save(code, 0, {"status": 2}, events)
+        h.relay.notify()
+        await wait_for(lambda: _eq(len(h.applied), 1))
+        # A relay that crashed before recording its progress publishes the same event again.
+        await produce_raw(kafka_bootstrap, h.topic, code.encode(), events[0].to_json())
+        await wait_for(lambda: _ge(h.consumed("duplicate"), 1))
+        case = await mongo_db["cases"].find_one({"_id": code})
+        assert case["reasons"] == ["once"]
+        assert case["inbox"] == {"intake": 1}
+
+
+@pytest.mark.integration
+async def test_event_ahead_of_its_predecessor_is_held_until_the_gap_fills(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        first, second = h.source_store.envelopes(code, 0, [withdrawal("1"), withdrawal("2")], AT)
+        await produce_raw(kafka_bootstrap, h.topic, code.encode(), second.to_json())
+        await wait_for(lambda: _ge(h.consumed("retried"), 1))
+        assert h.applied == []
+        await produce_raw(kafka_bootstrap, h.topic, code.encode(), first.to_json())
+        await wait_for(lambda: _eq(len(h.applied), 2))
+        assert [seq for _, seq, _ in h.applied] == [1, 2]
+
+
+@pytest.mark.integration
+async def test_malformed_message_goes_to_dead_letter_and_next_one_is_processed(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        dlq = AIOKafkaConsumer(
+            dlq_topic(h.topic),
+            bootstrap_servers=kafka_bootstrap,
+            group_id=f"dlq-{uuid.uuid4().hex[:6]}",
+            auto_offset_reset="earliest",
+        )
+        await dlq.start()
+        try:
+            await produce_raw(kafka_bootstrap, h.topic, code.encode(), b"{not json")
+            bad_payload = Envelope(
+                id=str(uuid.uuid4()),
+                type="dossier.withdrawal_requested",
+                source="intake",
+                subject=code,
+                time=AT,
+                seq=1,
+                data={"reason": 5},
+            )
+            await produce_raw(kafka_bootstrap, h.topic, code.encode(), bad_payload.to_json())
+            good = h.source_store.envelopes(code, 0, [withdrawal("valid")], AT)[0]
+            await produce_raw(kafka_bootstrap, h.topic, code.encode(), good.to_json())
+            await wait_for(lambda: _eq(len(h.applied), 1))
+            reasons = []
+            while len(reasons) < 2:
+                batch = await dlq.getmany(timeout_ms=5000)
+                for records in batch.values():
+                    for r in records:
+                        if r.key == code.encode():
+                            reasons.append(dict(r.headers))
+            assert b"not a valid envelope" in reasons[0]["x-error"]
+            assert b"invalid dossier.withdrawal_requested payload" in reasons[1]["x-error"]
+            assert reasons[0]["x-original-topic"] == h.topic.encode()
+            assert int(reasons[1]["x-original-offset"]) > int(reasons[0]["x-original-offset"])
+            assert json.loads(good.to_json())["data"]["reason"] == "valid"
+        finally:
+            await dlq.stop()
+
+
+async def _eq(a: object, b: object) -> bool:
+    return a == b
+
+
+async def _ge(a: float, b: float) -> bool:
+    return a >= b
