@@ -11,7 +11,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-
 from motcua_platform.mongo import connect
 from motcua_platform.provision import create_topics
 
@@ -57,3 +56,24 @@ async def mongo_db(mongo_url: str, run_id: str) -> AsyncIterator[object]:
     yield client[name]
     await client.drop_database(name)
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def stack_factory(run_id: str, tmp_path_factory: pytest.TempPathFactory):
+    """Build a `Stack` of service processes with its own topics and databases; every process is
+    stopped at the end of the session."""
+    from support.stack import Stack
+
+    stacks: list[Stack] = []
+
+    async def make() -> Stack:
+        stack_id = f"{run_id}{len(stacks)}"
+        namespace = f"test{stack_id}."
+        await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
+        stack = Stack(namespace, stack_id, tmp_path_factory.mktemp("logs"), KAFKA, MONGO)
+        stacks.append(stack)
+        return stack
+
+    yield make
+    for stack in stacks:
+        stack.stop_all()

@@ -1,8 +1,6 @@
 from datetime import UTC, datetime
 
 import pytest
-from pydantic import ValidationError
-
 from motcua_platform.contracts import EVENT_TYPES, Envelope, dlq_topic
 from motcua_platform.contracts.events import (
     ApplicantRef,
@@ -10,6 +8,7 @@ from motcua_platform.contracts.events import (
     DossierAccepted,
     DossierWithdrawalRequested,
 )
+from pydantic import ValidationError
 
 AT = datetime(2024, 3, 4, 8, 15, tzinfo=UTC)
 
@@ -35,6 +34,8 @@ def test_every_event_type_of_the_architecture_has_a_model() -> None:
         "rating.submitted",
         "complaint.filed",
         "complaint.answered",
+        "complaint.classified",
+        "complaint.answer_rated",
     }
     assert set(EVENT_TYPES) == expected
 

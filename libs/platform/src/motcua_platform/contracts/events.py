@@ -235,6 +235,8 @@ class CaseReturned(CaseEventData):
     due_at: AwareDatetime
     applicant_name: str | None = None
     counter: str | None = None
+    procedure_name: str | None = None
+    returned_by: str | None = None
 
 
 class CaseStopped(CaseEventData):
@@ -254,6 +256,9 @@ RatingLevel = Literal["very_satisfied", "satisfied", "dissatisfied"]
 class RatingSubmitted(EventData):
     event_type: ClassVar[str] = "rating.submitted"
 
+    dossier_code: str | None = None
+    counter: str | None = None
+    entered_by: str | None = None
     unit: str
     procedure_code: str
     overall: RatingLevel
@@ -265,6 +270,10 @@ class RatingSubmitted(EventData):
 class ComplaintFiled(EventData):
     event_type: ClassVar[str] = "complaint.filed"
 
+    complaint_id: str | None = None
+    classified: bool = False
+    procedure_code: str | None = None
+    repeat_of: str | None = None
     unit: str
     topic: str
     category: Literal["procedure", "conduct"] = "procedure"
@@ -276,10 +285,34 @@ class ComplaintFiled(EventData):
 class ComplaintAnswered(EventData):
     event_type: ClassVar[str] = "complaint.answered"
 
+    complaint_id: str | None = None
     unit: str
     dossier_code: str | None = None
     due_at: AwareDatetime
     timeliness: Timeliness
+    at: AwareDatetime
+
+
+class ComplaintClassified(EventData):
+    """Phân loại PAKN (QĐ 766 5.1): procedure/policy vs officials' conduct."""
+
+    event_type: ClassVar[str] = "complaint.classified"
+
+    complaint_id: str
+    unit: str
+    category: Literal["procedure", "conduct"]
+    concerns_official: str | None = None
+    at: AwareDatetime
+
+
+class ComplaintAnswerRated(EventData):
+    """The citizen's satisfaction with the answer (QĐ 766 5.3)."""
+
+    event_type: ClassVar[str] = "complaint.answer_rated"
+
+    complaint_id: str
+    unit: str
+    satisfied: bool
     at: AwareDatetime
 
 
@@ -305,6 +338,8 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         RatingSubmitted,
         ComplaintFiled,
         ComplaintAnswered,
+        ComplaintClassified,
+        ComplaintAnswerRated,
     )
 }
 

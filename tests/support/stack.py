@@ -1,0 +1,167 @@
+"""Runs Motcua services as real processes against the real broker and database, each test
+session in its own topic namespace and databases, in simulated time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from motcua_platform.auth import mint_token
+
+SECRET = "e2e-signing-key-" + "x" * 24
+SERVICES = ("intake", "workflow", "feedback")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"motcua_{self.name}"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no graceful shutdown, as a crash would do."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
+@dataclass
+class Stack:
+    namespace: str
+    run_id: str
+    log_dir: Path
+    kafka: str
+    mongo: str
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def env_for(self, name: str, port: int, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+        env.update(
+            {
+                "MOTCUA_KAFKA_BOOTSTRAP": self.kafka,
+                "MOTCUA_MONGO_URL": self.mongo,
+                "MOTCUA_HTTP_PORT": str(port),
+                "MOTCUA_DB_NAME": f"e2e_{self.run_id}_{name}",
+                "MOTCUA_TOPIC_NAMESPACE": self.namespace,
+                "MOTCUA_CONSUMER_GROUP": f"e2e-{self.run_id}-{name}",
+                "MOTCUA_SIMULATION": "1",
+                "MOTCUA_JWT_SECRET": SECRET,
+                "MOTCUA_PSEUDONYM_KEY": "e2e-pseudonym-key",
+                "MOTCUA_RELAY_INTERVAL_SECONDS": "0.05",
+                "MOTCUA_LOG_LEVEL": "INFO",
+            }
+        )
+        env.update(extra)
+        return env
+
+    def start(self, name: str, **extra: str) -> ServiceProcess:
+        port = free_port()
+        svc = ServiceProcess(
+            name, port, self.env_for(name, port, **extra), self.log_dir / f"{name}-{port}.log"
+        )
+        svc.start()
+        self.services[name] = svc
+        return svc
+
+    def start_all(self) -> None:
+        for name in SERVICES:
+            self.start(name)
+        for name in SERVICES:
+            self.services[name].wait_ready()
+
+    def restart(self, name: str) -> ServiceProcess:
+        old = self.services[name]
+        old.kill()
+        svc = ServiceProcess(name, old.port, old.env, old.log_path)
+        svc.start()
+        svc.wait_ready()
+        self.services[name] = svc
+        return svc
+
+    def url(self, name: str) -> str:
+        return self.services[name].url
+
+    def stop_all(self) -> None:
+        for svc in self.services.values():
+            svc.stop()
+
+
+def token(role: str | list[str], unit: str, subject: str | None = None) -> str:
+    roles = [role] if isinstance(role, str) else role
+    return mint_token(
+        SECRET, subject=subject or f"{roles[0]}-{uuid.uuid4().hex[:4]}", unit=unit, roles=roles
+    )
+
+
+def auth(role: str | list[str], unit: str, subject: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, unit, subject)}"}
+
+
+async def eventually(check, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    """Poll an async ``check`` until it returns a truthy value; returns that value."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not reached within {timeout}s (last: {last!r})")
