@@ -12,7 +12,7 @@ SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
 ROLE ?= receiver
 UNIT ?= H15
 
-.PHONY: help install infra provision run stop test test-fast lint token bench tools clean
+.PHONY: help install infra provision run stop test test-fast lint token bench tools browser clean
 
 help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
@@ -53,7 +53,14 @@ stop:
 tools:
 	@deploy/tools/install.sh
 
-test: provision tools
+# The kiosk is tested in a real browser: Debian's Chromium, driven by Playwright (never a
+# browser download of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the kiosk browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: provision tools browser
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from motcua_platform.contracts import Envelope, dlq_topic
 from motcua_platform.contracts.events import DossierWithdrawalRequested, EventData
 from motcua_platform.messaging.broker import build_broker

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from motcua_platform.calendar import VN_TZ, CalendarOverrides, OfficeHours, WorkingCalendar
 
 CAL = WorkingCalendar()

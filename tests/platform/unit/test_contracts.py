@@ -1,6 +1,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
+
 from motcua_platform.contracts import EVENT_TYPES, Envelope, dlq_topic
 from motcua_platform.contracts.events import (
     ApplicantRef,
@@ -8,7 +10,6 @@ from motcua_platform.contracts.events import (
     DossierAccepted,
     DossierWithdrawalRequested,
 )
-from pydantic import ValidationError
 
 AT = datetime(2024, 3, 4, 8, 15, tzinfo=UTC)
 
@@ -31,6 +32,10 @@ def test_every_event_type_of_the_architecture_has_a_model() -> None:
         "case.resolved",
         "case.returned",
         "case.stopped",
+        "case.step_assigned",
+        "case.payment_requested",
+        "case.payment_received",
+        "case.withdrawal_requested",
         "rating.submitted",
         "complaint.filed",
         "complaint.answered",

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 import jwt
 import pytest
+
 from motcua_platform.auth import Principal, TokenVerifier, mint_token
 from motcua_platform.clock import SimulatedClock, SimulationDisabled, SystemClock, TimeSource
 from motcua_platform.errors import ApiError

@@ -248,6 +248,42 @@ class CaseStopped(CaseEventData):
     timeliness: Timeliness | None = None
 
 
+class CaseStepAssigned(CaseEventData):
+    """Phân công: a leader gives the current step to an official (or one claims it)."""
+
+    event_type: ClassVar[str] = "case.step_assigned"
+
+    step: int = Field(ge=0)
+    name: str
+    step_unit: str
+    assignee: str
+    assigned_by: str
+    due_at: AwareDatetime
+
+
+class CasePaymentRequested(CaseEventData):
+    """Yêu cầu thực hiện nghĩa vụ tài chính (status 6)."""
+
+    event_type: ClassVar[str] = "case.payment_requested"
+
+    amount: int | None = Field(default=None, ge=0)
+    note: str = ""
+
+
+class CasePaymentReceived(CaseEventData):
+    """The fee or tax was paid; processing continues (back to status 4)."""
+
+    event_type: ClassVar[str] = "case.payment_received"
+
+
+class CaseWithdrawalRequested(CaseEventData):
+    """Công dân yêu cầu rút hồ sơ (status 7), from intake's ``dossier.withdrawal_requested``."""
+
+    event_type: ClassVar[str] = "case.withdrawal_requested"
+
+    reason: str
+
+
 # ---------------------------------------------------------- feedback (motcua.feedback.v1)
 
 RatingLevel = Literal["very_satisfied", "satisfied", "dissatisfied"]
@@ -335,6 +371,10 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         CaseResolved,
         CaseReturned,
         CaseStopped,
+        CaseStepAssigned,
+        CasePaymentRequested,
+        CasePaymentReceived,
+        CaseWithdrawalRequested,
         RatingSubmitted,
         ComplaintFiled,
         ComplaintAnswered,
