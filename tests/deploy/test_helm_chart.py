@@ -1,0 +1,223 @@
+"""deploy/helm/motcua: lint, render with each values file, validate what Kubernetes would get."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from deploy_support import CHART, GRAFANA, PROMETHEUS, SERVICES, run, tool
+
+VALUES_FILES = ["values.yaml", "values-small.yaml", "values-large.yaml"]
+# What an operator must supply (secret.create) or point to (secret.existingSecret).
+SECRETS = [
+    "--set-string",
+    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
+    "--set-string",
+    "secret.pseudonymKey=test-pseudonym-key",
+    "--set-string",
+    "secret.jwtSecret=test-signing-key",
+]
+
+
+def helm(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([tool("helm"), *args], capture_output=True, text=True, timeout=120)
+
+
+def render(values: str, *extra: str) -> str:
+    done = helm(
+        "template",
+        "motcua",
+        str(CHART),
+        "--namespace",
+        "motcua",
+        "-f",
+        str(CHART / values),
+        *SECRETS,
+        *extra,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def objects(manifests: str) -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(manifests) if doc]
+
+
+def of_kind(docs: list[dict], kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+def validate(manifests: str, *flags: str) -> str:
+    return run([tool("k8svalidate"), *flags], stdin=manifests).stdout
+
+
+@pytest.mark.parametrize("values", VALUES_FILES)
+def test_chart_lints_strictly(values: str):
+    done = helm("lint", "--strict", str(CHART), "-f", str(CHART / values), *SECRETS)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("values", VALUES_FILES)
+def test_rendered_manifests_are_valid_kubernetes_objects(values: str):
+    out = validate(render(values))
+    assert "objects valid" in out
+
+
+def test_production_settings_render_valid_objects():
+    """Existing Secret, OIDC, dashboards for the Grafana sidecar, everything switched on."""
+    manifests = render(
+        "values-large.yaml",
+        "--set",
+        "secret.existingSecret=motcua-prod",
+        "--set",
+        "secret.jwtSecret=",
+        "--set",
+        "config.oidc.jwksUrl=https://sso.example.gov.vn/certs",
+        "--set",
+        "config.oidc.issuer=https://sso.example.gov.vn",
+        "--set",
+        "monitoring.grafanaDashboards.enabled=true",
+        "--set",
+        "monitoring.grafanaDashboards.datasource.enabled=true",
+    )
+    docs = objects(manifests)
+    assert not of_kind(docs, "Secret"), "no Secret is created when an existing one is named"
+    config = of_kind(docs, "ConfigMap")["motcua-config"]["data"]
+    assert config["MOTCUA_OIDC_JWKS_URL"] == "https://sso.example.gov.vn/certs"
+    validate(manifests, "-exists", "Secret/motcua-prod")
+
+
+def test_validator_rejects_unknown_fields_and_kinds():
+    bad = render("values.yaml").replace("revisionHistoryLimit:", "revisionHistoryLimt:", 1)
+    done = subprocess.run([tool("k8svalidate")], input=bad, capture_output=True, text=True)
+    assert done.returncode == 1 and 'unknown field "spec.revisionHistoryLimt"' in done.stderr
+    done = subprocess.run(
+        [tool("k8svalidate")],
+        capture_output=True,
+        text=True,
+        input="apiVersion: v1\nkind: Pod2\nmetadata: {name: x}\n",
+    )
+    assert done.returncode == 1 and "Pod2" in done.stderr
+
+
+@pytest.mark.parametrize("values", VALUES_FILES)
+def test_each_service_runs_as_configured(values: str):
+    version = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+    docs = objects(render(values))
+    deployments = of_kind(docs, "Deployment")
+    assert set(deployments) == {f"motcua-{s}" for s in SERVICES}
+    for service, port in SERVICES.items():
+        pod = deployments[f"motcua-{service}"]["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        assert container["image"] == f"motcua/{service}:{version}"
+        assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    config = of_kind(docs, "ConfigMap")["motcua-config"]["data"]
+    assert config["MOTCUA_SIMULATION"] == "0" and config["MOTCUA_HTTP_HOST"] == "0.0.0.0"
+
+
+@pytest.mark.parametrize("values", VALUES_FILES)
+def test_sizing_is_consistent(values: str):
+    docs = objects(render(values))
+    partitions = int(of_kind(docs, "ConfigMap")["motcua-config"]["data"]["MOTCUA_TOPIC_PARTITIONS"])
+    for name, hpa in of_kind(docs, "HorizontalPodAutoscaler").items():
+        spec = hpa["spec"]
+        assert 2 <= spec["minReplicas"] <= spec["maxReplicas"] <= partitions, name
+    for dep in of_kind(docs, "Deployment").values():
+        [container] = dep["spec"]["template"]["spec"]["containers"]
+        assert (
+            container["resources"]["requests"]["memory"]
+            and container["resources"]["limits"]["memory"]
+        )
+    assert set(of_kind(docs, "PodDisruptionBudget")) == set(of_kind(docs, "Deployment"))
+
+
+def test_autoscaling_beyond_the_partitions_is_refused():
+    done = helm(
+        "template",
+        "motcua",
+        str(CHART),
+        *SECRETS,
+        "--set",
+        "services.intake.autoscaling.maxReplicas=13",
+    )
+    assert done.returncode != 0 and "exceeds topics.partitions" in done.stderr
+
+
+def test_secrets_are_required():
+    done = helm("template", "motcua", str(CHART))
+    assert done.returncode != 0 and "secret.mongoUrl is required" in done.stderr
+
+
+def test_provisioning_job_runs_before_install_and_upgrade_with_its_own_settings():
+    docs = objects(render("values.yaml"))
+    job = of_kind(docs, "Job")["motcua-provision"]
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    containers = job["spec"]["template"]["spec"]["containers"]
+    # One container per service image: each image registers its own service's indexes.
+    assert {c["name"]: c["image"].split(":")[0] for c in containers} == {
+        s: f"motcua/{s}" for s in SERVICES
+    }
+    for container in containers:
+        assert container["command"] == ["motcua-provision", "--topics", "--indexes"]
+    refs = {next(iter(ref.values()))["name"] for c in containers for ref in c["envFrom"]}
+    hooks = {
+        name
+        for kind in ("ConfigMap", "Secret")
+        for name, obj in of_kind(docs, kind).items()
+        if "helm.sh/hook" in obj["metadata"].get("annotations", {})
+    }
+    assert refs == hooks == {"motcua-config-provision", "motcua-secret-provision"}
+    weight = int(job["metadata"]["annotations"]["helm.sh/hook-weight"])
+    for name in hooks:
+        obj = of_kind(docs, "ConfigMap").get(name) or of_kind(docs, "Secret")[name]
+        assert int(obj["metadata"]["annotations"]["helm.sh/hook-weight"]) < weight
+
+
+def test_prometheus_rule_is_exactly_the_rules_of_deploy_prometheus():
+    docs = objects(render("values.yaml"))
+    [rule] = of_kind(docs, "PrometheusRule").values()
+    canonical = [
+        g
+        for path in sorted((PROMETHEUS / "rules").glob("*.yml"))
+        for g in yaml.safe_load(path.read_text())["groups"]
+    ]
+    assert rule["spec"]["groups"] == canonical
+
+
+def test_dashboard_configmaps_are_exactly_the_dashboards_of_deploy_grafana():
+    docs = objects(render("values.yaml", "--set", "monitoring.grafanaDashboards.enabled=true"))
+    shipped = {
+        key: value
+        for cm in of_kind(docs, "ConfigMap").values()
+        if cm["metadata"]["labels"].get("grafana_dashboard") == "1"
+        for key, value in cm["data"].items()
+    }
+    canonical = {p.name: p.read_text() for p in (GRAFANA / "dashboards").glob("*.json")}
+    assert shipped == canonical
+
+
+@pytest.mark.parametrize(
+    "link, target",
+    [("files/rules", PROMETHEUS / "rules"), ("files/dashboards", GRAFANA / "dashboards")],
+)
+def test_chart_files_are_links_to_the_single_copy(link: str, target: Path):
+    assert (CHART / link).is_symlink() and (CHART / link).resolve() == target.resolve()
+
+
+def test_service_monitor_scrapes_every_service_as_the_alerts_expect():
+    docs = objects(render("values.yaml"))
+    [monitor] = of_kind(docs, "ServiceMonitor").values()
+    [endpoint] = monitor["spec"]["endpoints"]
+    assert endpoint["path"] == "/metrics" and endpoint["honorLabels"] is True
+    assert {
+        "targetLabel": "job",
+        "replacement": "motcua-$1",
+        "action": "replace",
+        "sourceLabels": ["__meta_kubernetes_service_label_app_kubernetes_io_component"],
+    } in endpoint["relabelings"]
+    [expr] = monitor["spec"]["selector"]["matchExpressions"]
+    assert sorted(expr["values"]) == sorted(SERVICES)
