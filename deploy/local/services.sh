@@ -37,6 +37,7 @@ start() {
       sleep 0.3
     done
   done
+  start_prometheus
   "$PYTHON" -m motcua_intake.demo --intake "http://127.0.0.1:${PORTS[intake]}" || log "demo data not loaded"
   cat <<MSG
 
@@ -45,6 +46,7 @@ Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: 
   workflow  http://127.0.0.1:${PORTS[workflow]}/docs
   feedback  http://127.0.0.1:${PORTS[feedback]}/docs   kiosk: http://127.0.0.1:${PORTS[feedback]}/kiosk/H15.50.05.13-Q1
   metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
+  Prometheus $( [[ -f "$RUN/prometheus.pid" ]] && echo "http://127.0.0.1:$PROM_PORT (rules and alerts from deploy/prometheus)" || echo "not installed (make tools installs it)")
   Kafka     127.0.0.1:${MOTCUA_KAFKA_PORT:-9092}    MongoDB wire 127.0.0.1:${MOTCUA_MONGO_PORT:-27017}
   logs      $RUN/logs/
   a token:  make token ROLE=receiver UNIT=H15.50.05.13
@@ -52,8 +54,24 @@ Stop everything with: make stop
 MSG
 }
 
+PROM_PORT="${MOTCUA_PROMETHEUS_PORT:-9090}"
+
+# Prometheus (Debian's package, installed by `make tools`) scrapes the three services and
+# evaluates the same rules as compose and Helm; started only when it is installed.
+start_prometheus() {
+  local bin="${MOTCUA_CACHE:-$HOME/.cache/motcua}/bin/prometheus"
+  [[ -x "$bin" ]] || bin="$(command -v prometheus || true)"
+  [[ -n "$bin" ]] || return 0
+  if [[ -f "$RUN/prometheus.pid" ]] && kill -0 "$(cat "$RUN/prometheus.pid")" 2>/dev/null; then return 0; fi
+  mkdir -p "$RUN/prometheus"
+  nohup "$bin" --config.file="$root/deploy/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$RUN/prometheus" --web.listen-address="127.0.0.1:$PROM_PORT" \
+    >"$RUN/logs/prometheus.log" 2>&1 &
+  echo $! >"$RUN/prometheus.pid"
+}
+
 stop() {
-  for s in "${SERVICES[@]}"; do
+  for s in "${SERVICES[@]}" prometheus; do
     local pidfile="$RUN/$s.pid"
     [[ -f "$pidfile" ]] || continue
     local pid; pid="$(cat "$pidfile")"
