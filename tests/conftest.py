@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+
 from motcua_platform.mongo import connect
 from motcua_platform.provision import create_topics
 

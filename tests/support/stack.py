@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
 from motcua_platform.auth import mint_token
 
 SECRET = "e2e-signing-key-" + "x" * 24
