@@ -55,20 +55,30 @@ async def bench_pipeline() -> None:
         metrics = PlatformMetrics("bench")
         broker = build_broker(KAFKA, "bench", metrics.registry)
         await broker.start()
-        relay = OutboxRelay(broker, namespace + "motcua.intake.v1", [db["dossiers"]], metrics,
-                            batch=500)
+        relay = OutboxRelay(
+            broker, namespace + "motcua.intake.v1", [db["dossiers"]], metrics, batch=500
+        )
         start = time.perf_counter()
         published = 0
         while published < N:
             published += await relay.publish_pending()
-        report("outbox relay → Kafka (acks=all, idempotent)", published,
-               time.perf_counter() - start, "events")
+        report(
+            "outbox relay → Kafka (acks=all, idempotent)",
+            published,
+            time.perf_counter() - start,
+            "events",
+        )
         await broker.stop()
 
         sink = AggregateStore(db["cases"], "workflow")
         envelopes = [
-            Envelope.wrap(DossierWithdrawalRequested(reason="b", at=AT), source="intake",
-                          subject=code, seq=1, time=AT)
+            Envelope.wrap(
+                DossierWithdrawalRequested(reason="b", at=AT),
+                source="intake",
+                subject=code,
+                seq=1,
+                time=AT,
+            )
             for code in codes
         ]
 
@@ -83,8 +93,9 @@ async def bench_pipeline() -> None:
                 await apply_to_aggregate(sink, env.subject, env, decide)
 
         await asyncio.gather(*(one(e) for e in envelopes))
-        report("consumer apply (exactly-once, 12 partitions)", N, time.perf_counter() - start,
-               "events")
+        report(
+            "consumer apply (exactly-once, 12 partitions)", N, time.perf_counter() - start, "events"
+        )
         start = time.perf_counter()
         await asyncio.gather(*(one(e) for e in envelopes))
         report("consumer duplicate detection (replay)", N, time.perf_counter() - start, "events")

@@ -35,7 +35,7 @@ fetch_kafka() {
 
 fetch_ferretdb() {
   local src="$here/ferretdb"
-  local stamp="$CACHE/bin/.ferretdb-$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)"
+  local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go | sha256sum | cut -c1-16)"
   [[ -x "$FERRETDB_BIN" && -f "$stamp" ]] && return 0
   log "building FerretDB into $FERRETDB_BIN"
   mkdir -p "$CACHE/bin"

@@ -1,15 +1,18 @@
 // Command ferretdb runs FerretDB (MongoDB wire protocol over SQLite) for local runs and tests.
 //
 // It embeds github.com/FerretDB/FerretDB/ferretdb instead of `go install`-ing the upstream
-// command, whose binary panics at start without a generated version file.
+// command, whose binary panics at start without a generated version file. FerretDB itself listens
+// on a private Unix socket; clients reach it through the gate (gate.go) on the TCP address.
 package main
 
 import (
 	"context"
 	"flag"
 	"log"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -24,9 +27,16 @@ func main() {
 		log.Fatal(err)
 	}
 
+	socketDir, err := os.MkdirTemp("", "ferretdb-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(socketDir)
+	socket := filepath.Join(socketDir, "ferretdb.sock")
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listen},
-		Handler:  "sqlite",
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
+		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dataDir + "/",
 	})
 	if err != nil {
@@ -36,8 +46,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log.Printf("ferretdb listening on %s, data in %s", *listen, *dataDir)
-	if err := f.Run(ctx); err != nil {
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
 		log.Fatal(err)
 	}
+	go func() {
+		if err := (&gate{upstream: socket}).serve(listener); err != nil && ctx.Err() == nil {
+			log.Fatal(err)
+		}
+	}()
+
+	log.Printf("ferretdb listening on %s, data in %s", *listen, *dataDir)
+	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
+		log.Fatal(err)
+	}
+	listener.Close()
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from intake_helpers import DEMO_ID, RECEIVING_UNIT, SECRET, vn
+
 from motcua_intake.domain.citizens import load_demo_citizens, prefill
 from motcua_intake.domain.documents import Document
 from motcua_intake.domain.personal_id import pseudonymous_key

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from intake_helpers import dossier_at_counter, vn
+
 from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import (

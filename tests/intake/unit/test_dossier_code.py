@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from motcua_intake.domain.dossier_code import (
     DossierCode,
     format_dossier_code,

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from motcua_intake.domain.errors import InvalidPersonalId
 from motcua_intake.domain.personal_id import (
     BIRTH_PROVINCE_CODES,

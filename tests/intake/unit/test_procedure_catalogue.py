@@ -8,11 +8,12 @@ from datetime import date
 from importlib import resources
 
 import pytest
+from pydantic import ValidationError
+
 from motcua_intake.domain.errors import ProcedureNotInForce, UnknownProcedure
 from motcua_intake.domain.fees import Fee, assess_fees
 from motcua_intake.domain.procedures import Catalogue, ProcedureVersion
 from motcua_platform.contracts.events import Channel
-from pydantic import ValidationError
 
 # The 17 rows of domain.md §6; row 8 (giám hộ / chấm dứt giám hộ) is two national procedures.
 COMMUNE_PROCEDURES = {

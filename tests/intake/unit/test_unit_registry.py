@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from motcua_intake.domain.citizens import load_demo_citizens
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.errors import RoutingFailed, UnknownUnit

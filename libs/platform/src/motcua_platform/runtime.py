@@ -42,6 +42,8 @@ BackgroundLoop = Callable[[], Awaitable[None]]
 
 @dataclass
 class Subscription:
+    """A contract topic name (the runtime adds the namespace) and its handlers."""
+
     topic: str
     handlers: Mapping[str, Handler]
     fallback: Handler | None = None
@@ -72,7 +74,7 @@ class ServiceRuntime:
         )
         self.relay = OutboxRelay(
             self.broker,
-            self.publishes,
+            self.topic,
             [self.db[c] for c in self.outbox_collections],
             self.metrics,
             interval=s.relay_interval_seconds,
@@ -103,8 +105,8 @@ class ServiceRuntime:
         )
         subscribe(
             self.broker,
-            subscription.topic,
-            f"motcua-{self.settings.service_name}",
+            self.settings.topic(subscription.topic),
+            self.settings.group_id,
             consumer,
             batch_size=self.settings.consumer_batch_size,
         )

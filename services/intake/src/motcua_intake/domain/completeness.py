@@ -10,11 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from motcua_platform.contracts.events import Channel
-
 from motcua_intake.domain.documents import FORM_LABELS, PAPER_RANK, Document
 from motcua_intake.domain.errors import UnknownComponent
 from motcua_intake.domain.procedures import Component, ProcedureVersion
+from motcua_platform.contracts.events import Channel
 
 Problem = Literal["missing", "form_not_accepted"]
 

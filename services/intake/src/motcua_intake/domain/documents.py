@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from motcua_platform.contracts.events import DocumentRef
-
 from motcua_intake.domain.procedures import DocumentForm
+from motcua_platform.contracts.events import DocumentRef
 
 FORM_LABELS: dict[str, str] = {
     "original": "bản chính",

@@ -15,19 +15,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from motcua_platform.calendar import WorkingCalendar
-from motcua_platform.contracts.events import (
-    ApplicantRef,
-    Channel,
-    DossierAccepted,
-    DossierRefused,
-    DossierSubmitted,
-    DossierSupplementRequestedAtIntake,
-    DossierSupplementSubmitted,
-    DossierWithdrawalRequested,
-    EventData,
-)
-
 from motcua_intake.domain.citizens import APPLICANT_FIELDS
 from motcua_intake.domain.completeness import (
     check_completeness,
@@ -64,6 +51,18 @@ from motcua_intake.domain.instants import instant, stored_instant
 from motcua_intake.domain.lookup_secret import new_lookup_secret
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
+from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.contracts.events import (
+    ApplicantRef,
+    Channel,
+    DossierAccepted,
+    DossierRefused,
+    DossierSubmitted,
+    DossierSupplementRequestedAtIntake,
+    DossierSupplementSubmitted,
+    DossierWithdrawalRequested,
+    EventData,
+)
 
 ResultDelivery = Literal["counter", "postal", "online"]
 

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from motcua_platform.contracts.events import Channel, StepPlan
-
 from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_records import (
@@ -25,6 +23,7 @@ from motcua_intake.domain.fees import FeeLine
 from motcua_intake.domain.instants import stored_instant
 from motcua_intake.domain.procedures import ProcedureVersion
 from motcua_intake.domain.status import DossierStatus
+from motcua_platform.contracts.events import Channel, StepPlan
 
 
 def dossier_to_document(dossier: Dossier) -> dict[str, Any]:

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from motcua_platform.contracts.events import StepPlan
-
 from motcua_intake.domain.documents import Document
 from motcua_intake.domain.fees import FeeLine
 from motcua_intake.domain.status import DossierStatus
+from motcua_platform.contracts.events import StepPlan
 
 SupplementStage = Literal["intake", "processing"]
 

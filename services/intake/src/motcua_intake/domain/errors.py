@@ -203,3 +203,19 @@ class WithdrawalNotAllowed(Conflict):
             field="status",
             details={"status": int(status)},
         )
+
+
+class UnknownDossier(NotFound):
+    def __init__(self, code: str) -> None:
+        super().__init__("unknown_dossier", f"no dossier with code {code!r}", field="code")
+        self.dossier_code = code
+
+
+class UnknownCitizen(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "unknown_citizen",
+            "the personal ID number is in neither the population registry nor an earlier "
+            "dossier; the citizen's details must be typed in",
+            field="personal_id",
+        )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from motcua_platform.contracts.events import Channel
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from motcua_platform.contracts.events import Channel
 
 ALL_CHANNELS: tuple[Channel, ...] = (Channel.COUNTER, Channel.ONLINE, Channel.POSTAL)
 

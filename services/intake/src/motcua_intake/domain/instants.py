@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from motcua_platform.calendar import VN_TZ
-
 from motcua_intake.domain.errors import InvalidTime
+from motcua_platform.calendar import VN_TZ
 
 
 def instant(value: datetime | None, field_name: str = "at") -> datetime:

@@ -17,12 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from motcua_platform.contracts.events import Channel, StepPlan, SupplementPolicy
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motcua_intake.data import load_json
 from motcua_intake.domain.errors import ProcedureNotInForce, UnknownProcedure
 from motcua_intake.domain.fees import Fee
+from motcua_platform.contracts.events import Channel, StepPlan, SupplementPolicy
 
 # 1 ngày làm việc = 8 giờ làm việc; legal times are stored in hours so half days work.
 HOURS_PER_WORKING_DAY = 8.0

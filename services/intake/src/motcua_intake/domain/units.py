@@ -176,6 +176,40 @@ def route_competent_unit(
     )
 
 
+def choose_competent_unit(
+    units: UnitRegistry,
+    procedure: Procedure,
+    receiving_unit: Unit,
+    requested: str | None,
+    residence: str | None,
+) -> str:
+    """The competent unit of a new dossier: the one the official chose, checked, or else routed
+    by :func:`route_competent_unit` from the applicant's residence (``residence_unit``)."""
+    if requested:
+        try:
+            unit = units.get(requested)
+        except UnknownUnit:
+            raise UnknownUnit(requested, field="competent_unit") from None
+        if unit.level != procedure.competent_level:
+            raise RoutingFailed(
+                f"procedure {procedure.code} is decided at {procedure.competent_level} level; "
+                f"{unit.name} is a {unit.level}"
+            )
+        if unit.province_code != receiving_unit.province_code:
+            raise RoutingFailed(
+                f"{unit.name} is outside the province of the receiving unit; non-geographic "
+                "intake stops at the province boundary"
+            )
+        return unit.code
+    residence_unit = None
+    if residence:
+        try:
+            residence_unit = units.get(residence)
+        except UnknownUnit:
+            raise UnknownUnit(residence, field="applicant.residence_unit") from None
+    return route_competent_unit(procedure, receiving_unit, residence_unit)
+
+
 # ------------------------------------------------------------------------- agency code rule
 
 

@@ -9,10 +9,13 @@ lookup secret are what provincial systems add so the citizen can follow the doss
 from __future__ import annotations
 
 import functools
+from datetime import datetime
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from motcua_intake.domain.dossier import Dossier
+from motcua_intake.forms.formatting import time_text
 from motcua_intake.forms.pdf import FontNotFound, find_font, render_receipt_pdf
 from motcua_intake.forms.view import lookup_url, receipt_view, refusal_view, supplement_view
 
@@ -20,6 +23,7 @@ __all__ = [
     "FontNotFound",
     "find_font",
     "lookup_url",
+    "render_lookup_html",
     "render_receipt_html",
     "render_receipt_pdf",
     "render_refusal_html",
@@ -76,3 +80,16 @@ def render_refusal_html(dossier: Dossier, *, unit_name: str, place: str | None =
     """Mẫu 03 for a refused dossier, with its reasons."""
     context = refusal_view(dossier, unit_name=unit_name, place=place)
     return _environment().get_template("mau_03.html").render(**context)
+
+
+def render_lookup_html(view: dict[str, Any]) -> str:
+    """The public lookup as a phone shows it after scanning the receipt's QR code."""
+    due = view.get("due_at")
+    due_text = (
+        time_text(datetime.fromisoformat(due)) if due else "Chưa có (hồ sơ chưa được tiếp nhận)"
+    )
+    return (
+        _environment()
+        .get_template("lookup.html")
+        .render(code=view["code"], status_label=view["status_label"], due_text=due_text)
+    )

@@ -24,13 +24,17 @@ from motcua_platform.contracts.events import (
     CaseEventData,
     CaseExtended,
     CaseOverdue,
+    CasePaymentReceived,
+    CasePaymentRequested,
     CaseResolved,
     CaseResumed,
     CaseReturned,
+    CaseStepAssigned,
     CaseStepCompleted,
     CaseStepStarted,
     CaseStopped,
     CaseSupplementRequested,
+    CaseWithdrawalRequested,
     Channel,
     DossierAccepted,
     EventData,
@@ -48,13 +52,7 @@ from motcua_workflow.domain.errors import (
     InvalidTransition,
     InvalidValue,
 )
-from motcua_workflow.domain.events import (
-    CasePaymentReceived,
-    CasePaymentRequested,
-    CaseStepAssigned,
-    CaseWithdrawalRequested,
-    extra,
-)
+from motcua_workflow.domain.events import extra
 from motcua_workflow.domain.guards import (
     aware,
     require_current_step,
@@ -127,6 +125,8 @@ class Case(CaseState):
             procedure_code=accepted.procedure_code,
             procedure_version=accepted.procedure_version,
             procedure_name=accepted.procedure_name,
+            unit_name=extra(accepted, "competent_unit_name") or "",
+            receiving_unit_name=extra(accepted, "receiving_unit_name") or "",
             applicant_name=accepted.applicant.full_name,
             applicant_phone=accepted.applicant.phone,
             channel=accepted.channel,
@@ -602,11 +602,21 @@ def _plan_steps(accepted: DossierAccepted) -> list[Step]:
             index=index,
             name=plan.name,
             role=plan.role,
-            # A step without a unit is done at the one-stop counter if it is the receiver's,
-            # otherwise at the competent unit.
-            unit=plan.unit
-            or (accepted.receiving_unit if plan.role == "receiver" else accepted.competent_unit),
+            unit=_step_unit(plan, accepted),
             hours=plan.hours,
         )
         for index, plan in enumerate(plans)
     ]
+
+
+def _step_unit(plan: StepPlan, accepted: DossierAccepted) -> str:
+    """The unit code doing a step. Procedure catalogues name the side ("receiving" /
+    "competent") rather than a code, as one version serves every commune; a step without a unit
+    is done at the one-stop counter if it is the receiver's, otherwise at the competent unit."""
+    if plan.unit == "receiving":
+        return accepted.receiving_unit
+    if plan.unit == "competent":
+        return accepted.competent_unit
+    if plan.unit:
+        return plan.unit
+    return accepted.receiving_unit if plan.role == "receiver" else accepted.competent_unit

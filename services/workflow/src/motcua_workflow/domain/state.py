@@ -16,23 +16,23 @@ from motcua_platform.contracts.events import (
     CaseEventData,
     CaseExtended,
     CaseOverdue,
+    CasePaymentReceived,
+    CasePaymentRequested,
     CaseResolved,
     CaseResumed,
     CaseReturned,
+    CaseStepAssigned,
     CaseStepCompleted,
     CaseStepStarted,
     CaseStopped,
     CaseSupplementRequested,
+    CaseWithdrawalRequested,
     Channel,
     EventData,
     SupplementPolicy,
     Timeliness,
 )
 from motcua_workflow.domain.events import (
-    CasePaymentReceived,
-    CasePaymentRequested,
-    CaseStepAssigned,
-    CaseWithdrawalRequested,
     extra,
     extra_datetime,
     extra_float,
@@ -59,6 +59,8 @@ class CaseState:
     procedure_code: str
     procedure_version: str = ""
     procedure_name: str = ""
+    unit_name: str = ""  # printed on the forms; the unit registry belongs to intake
+    receiving_unit_name: str = ""
     applicant_name: str = ""
     applicant_phone: str | None = None
     channel: Channel
@@ -203,6 +205,8 @@ class CaseState:
         at = instant(event.at)
         step.completed_at = at
         step.completed_by = extra(event, "completed_by")
+        # An unassigned step is claimed by whoever completes it (the event names them).
+        step.assignee = step.assignee or event.assignee
         step.timeliness = event.timeliness
         following = self.steps[step.index + 1] if step.index + 1 < len(self.steps) else None
         default_to = following.unit if following else self.receiving_unit

@@ -1,0 +1,24 @@
+"""Simulation only: move the service clock (architecture §3: tests move time, production
+refuses)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import AwareDatetime, BaseModel
+
+from motcua_feedback.api.deps import context
+from motcua_feedback.context import FeedbackContext
+
+router = APIRouter(tags=["admin"])
+
+
+class Tick(BaseModel):
+    at: AwareDatetime
+
+
+@router.post("/admin/tick", summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)")
+async def tick(body: Tick, ctx: FeedbackContext = Depends(context)) -> dict[str, str]:
+    now = ctx.runtime.time.tick(body.at)
+    # Passing a PAKN's due time is what makes it overdue: recount at once.
+    await ctx.refresh_complaints_open()
+    return {"now": now.isoformat()}

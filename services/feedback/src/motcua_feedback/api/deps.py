@@ -1,0 +1,92 @@
+"""What the routes share: the service context, optional caller identity, time and idempotency."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from motcua_feedback.context import FeedbackContext
+from motcua_platform.auth import Principal, TokenVerifier
+from motcua_platform.calendar import VN_TZ
+from motcua_platform.errors import ApiError
+from motcua_platform.http.security import require_roles
+
+# Who may do what (architecture §9). Auditors read; they never change anything.
+OFFICIALS = ("receiver", "specialist", "leader", "admin")
+READERS = ("receiver", "specialist", "leader", "admin", "auditor")
+SUMMARY_READERS = ("receiver", "leader", "admin", "auditor")
+
+an_official = require_roles(*OFFICIALS)
+a_reader = require_roles(*READERS)
+a_summary_reader = require_roles(*SUMMARY_READERS)
+a_token_printer = require_roles("receiver", "leader", "admin")
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def context(request: Request) -> FeedbackContext:
+    return request.app.state.feedback
+
+
+def optional_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal | None:
+    """The official behind a bearer token, if one was sent (citizens send none); a token that
+    is sent must be valid."""
+    if credentials is None:
+        return None
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    if not principal.has_any(*roles):
+        raise ApiError(
+            403,
+            "forbidden_role",
+            f"requires one of the roles {sorted(roles)}",
+            {"required": sorted(roles), "roles": sorted(principal.roles)},
+        )
+
+
+def resolve_at(ctx: FeedbackContext, at: datetime | None) -> datetime:
+    """The command's instant: now, or ``at`` in simulation (403 otherwise)."""
+    return ctx.runtime.time.resolve(at)
+
+
+async def idempotent(
+    ctx: FeedbackContext,
+    key: str | None,
+    scope: str,
+    body: BaseModel,
+    command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+) -> JSONResponse:
+    return await ctx.runtime.idempotency.run(
+        key=key, scope=scope, body=body.model_dump(mode="json"), command=command
+    )
+
+
+def period_bound(value: str | None, field: str, *, end: bool = False) -> datetime | None:
+    """A period bound from a query string: a date (whole days in Vietnam time, ``to`` inclusive)
+    or an instant (a missing offset is read as Vietnam time)."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
+            return datetime.combine(day, time(), VN_TZ)
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(
+            422,
+            "validation_failed",
+            f"{field}: not an ISO date or date-time",
+            [{"field": field, "reason": "expected YYYY-MM-DD or an ISO 8601 date-time"}],
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)

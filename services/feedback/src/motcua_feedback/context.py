@@ -1,0 +1,42 @@
+"""What the handlers, subscribers and routes of the feedback service share, built once in
+``main.build_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motcua_feedback.metrics import FeedbackMetrics, open_complaint_counts
+from motcua_feedback.settings import FeedbackSettings
+from motcua_feedback.store import FeedbackStore
+from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.runtime import ServiceRuntime
+
+
+@dataclass
+class FeedbackContext:
+    runtime: ServiceRuntime
+    settings: FeedbackSettings
+    store: FeedbackStore
+    metrics: FeedbackMetrics
+    calendar: WorkingCalendar
+    kiosk_session_key: bytes
+    rating_token_key: bytes
+
+    @classmethod
+    def build(cls, runtime: ServiceRuntime, settings: FeedbackSettings) -> FeedbackContext:
+        return cls(
+            runtime=runtime,
+            settings=settings,
+            store=FeedbackStore(runtime.db, settings.service_name),
+            metrics=FeedbackMetrics(runtime.metrics.registry),
+            calendar=WorkingCalendar(),
+            # Read at start-up: a missing or short key stops the service before it serves.
+            kiosk_session_key=settings.kiosk_session_key,
+            rating_token_key=settings.rating_token_key,
+        )
+
+    async def refresh_complaints_open(self) -> None:
+        """Recount open PAKN against the service clock (moved by ``POST /admin/tick`` in
+        simulation): overdue is a matter of time passing, no event marks it."""
+        counts = open_complaint_counts(await self.store.open_complaints(), self.runtime.time.now())
+        self.metrics.set_complaints_open(counts)

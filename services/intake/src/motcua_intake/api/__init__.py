@@ -1,0 +1,15 @@
+"""Intake's HTTP surface (architecture §8, §11): requests become commands or queries; every
+endpoint checks the caller's role and unit scope."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from motcua_intake.api import catalogue, citizens, dossiers, forms, lookup
+from motcua_intake.api.errors import install_error_handlers
+
+__all__ = ["install_error_handlers", "routers"]
+
+
+def routers() -> list[APIRouter]:
+    return [catalogue.router, citizens.router, dossiers.router, forms.router, lookup.router]

@@ -1,0 +1,107 @@
+"""Public reference data: administrative units with their agency codes, and the procedure
+catalogue with the version in force."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from motcua_intake.api.deps import intake_of
+from motcua_intake.domain.procedures import HOURS_PER_WORKING_DAY, Procedure, ProcedureVersion
+from motcua_intake.domain.units import Unit
+from motcua_intake.service import IntakeService
+
+router = APIRouter(tags=["catalogue"])
+
+
+@router.get("/units", summary="Administrative units and their agency codes (paged)")
+def list_units(
+    parent: str | None = Query(None, description="Agency code of a province: its communes"),
+    level: Literal["province", "commune"] | None = None,
+    q: str | None = Query(None, max_length=100, description="Part of the name"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    intake: IntakeService = Depends(intake_of),
+) -> dict[str, Any]:
+    units: list[Unit] = intake.units.all()
+    if parent:
+        intake.unit(parent, "parent")  # 404 naming the parameter
+        units = intake.units.children(parent)
+    if level:
+        units = [u for u in units if u.level == level]
+    if q:
+        needle = q.casefold()
+        units = [u for u in units if needle in u.name.casefold()]
+    page = units[offset : offset + limit]
+    return {
+        "items": [u.to_dict() for u in page],
+        "total": len(units),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/procedures", summary="The procedure catalogue (danh mục TTHC)")
+def list_procedures(
+    field: str | None = Query(None, description="Sector (lĩnh vực), e.g. Hộ tịch"),
+    level: Literal["commune", "province"] | None = None,
+    intake: IntakeService = Depends(intake_of),
+) -> dict[str, Any]:
+    procedures = [
+        p
+        for p in intake.catalogue.list()
+        if (field is None or p.field == field) and (level is None or p.competent_level == level)
+    ]
+    return {
+        "items": [procedure_summary(p, p.current) for p in procedures],
+        "total": len(procedures),
+    }
+
+
+@router.get("/procedures/{code}", summary="One procedure with its components, fees and steps")
+def get_procedure(
+    code: str,
+    on: date | None = Query(None, description="The version in force on this day (default: latest)"),
+    intake: IntakeService = Depends(intake_of),
+) -> dict[str, Any]:
+    procedure = intake.catalogue.get(code)
+    version = procedure.version_at(on) if on else procedure.current
+    return {
+        **procedure_summary(procedure, version),
+        "current": version_view(version),
+        "versions": [
+            {
+                "version": v.version,
+                "effective_from": v.effective_from.isoformat(),
+                "decision": v.decision,
+            }
+            for v in procedure.versions
+        ],
+    }
+
+
+def procedure_summary(procedure: Procedure, version: ProcedureVersion) -> dict[str, Any]:
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field,
+        "competent_level": procedure.competent_level,
+        "agency": procedure.agency,
+        "version": version.version,
+        "legal_hours": version.legal_hours,
+        "legal_days": version.legal_hours / HOURS_PER_WORKING_DAY,
+        "same_day": version.same_day,
+        "on_the_spot_allowed": version.on_the_spot_allowed,
+        "online_level": version.online_level,
+        "postal_allowed": version.postal_allowed,
+    }
+
+
+def version_view(version: ProcedureVersion) -> dict[str, Any]:
+    view = version.model_dump(mode="json")
+    view["legal_days"] = version.legal_days
+    for component in view["components"]:
+        component["forms"] = component["accepted_forms"]  # the short name integrators use
+    return view

@@ -1,0 +1,45 @@
+"""What the routes share: the service, the runtime, role checks and the idempotent write."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from motcua_intake.service import IntakeService
+from motcua_platform.auth import ROLES, Principal
+from motcua_platform.http.security import require_roles
+from motcua_platform.runtime import ServiceRuntime
+
+# Intake commands are the one-stop counter's (the national portal's integration account holds
+# the receiver role too); any official may read within their scope.
+receiver = require_roles("receiver")
+official = require_roles(*sorted(ROLES))
+
+IDEMPOTENCY_KEY_DOC = "Repeating a request with the same key returns the first answer"
+
+
+def intake_of(request: Request) -> IntakeService:
+    return request.app.state.intake
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+async def idempotent(
+    request: Request,
+    principal: Principal,
+    route: str,
+    body: dict[str, Any],
+    command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+) -> JSONResponse:
+    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409."""
+    return await runtime_of(request).idempotency.run(
+        key=request.headers.get("Idempotency-Key"),
+        scope=f"{principal.subject}:{route}",
+        body=body,
+        command=command,
+    )

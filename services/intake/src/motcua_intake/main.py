@@ -1,0 +1,133 @@
+"""Composition root of the intake service: settings, runtime (Mongo, Kafka, outbox relay),
+adapters, the workflow subscriber, the HTTP app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from motcua_intake.adapters import access_log, applicant_history, citizen_registry, dossier_codes
+from motcua_intake.adapters import lookup_throttle as throttle
+from motcua_intake.adapters.access_log import AccessLog
+from motcua_intake.adapters.applicant_history import ApplicantHistory
+from motcua_intake.adapters.citizen_registry import DemoCitizenRegistry
+from motcua_intake.adapters.dossier_codes import DossierCodes
+from motcua_intake.adapters.lookup_throttle import LookupThrottle
+from motcua_intake.api import install_error_handlers, routers
+from motcua_intake.domain.demo_province import load_demo_province
+from motcua_intake.domain.procedures import Catalogue
+from motcua_intake.domain.units import UnitRegistry
+from motcua_intake.metrics import IntakeMetrics
+from motcua_intake.service import IntakeService
+from motcua_intake.settings import IntakeSettings
+from motcua_intake.store import COLLECTION as DOSSIERS
+from motcua_intake.store import INDEXES as DOSSIER_INDEXES
+from motcua_intake.store import DossierStore
+from motcua_intake.subscribers import workflow_handlers
+from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
+from motcua_platform.logs import configure_logging
+from motcua_platform.mongo import ensure_indexes as create_indexes
+from motcua_platform.runtime import ServiceRuntime, Subscription, serve
+
+log = logging.getLogger(__name__)
+
+INDEXES = [*DOSSIER_INDEXES, *access_log.INDEXES, *throttle.INDEXES]
+PURGE_INTERVAL_SECONDS = 600
+
+DESCRIPTION = """The one-stop counter's door: procedure catalogue, citizen prefill ("công dân
+không viết"), dossier codes, counter / online / postal intake, intake decisions, receipts
+(Mẫu 01–03) and the public lookup. Publishes `motcua.intake.v1`, consumes `motcua.workflow.v1`."""
+
+
+def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
+    return ServiceRuntime(
+        settings, publishes=INTAKE_TOPIC, outbox_collections=[DOSSIERS], indexes=INDEXES
+    )
+
+
+def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeService:
+    if settings.pseudonym_key is None or not settings.pseudonym_key.get_secret_value():
+        raise RuntimeError(
+            "MOTCUA_PSEUDONYM_KEY must be set: events carry a keyed hash of the personal ID "
+            "number, and the key must stay the same for the life of the data"
+        )
+    units = UnitRegistry.load_default()
+    db = runtime.db
+    return IntakeService(
+        store=DossierStore(runtime.store(DOSSIERS), runtime.relay.notify),
+        codes=DossierCodes(db[dossier_codes.COLLECTION]),
+        registry=DemoCitizenRegistry(db[citizen_registry.COLLECTION]),
+        history=ApplicantHistory(db[applicant_history.COLLECTION]),
+        access_log=AccessLog(db[access_log.COLLECTION]),
+        throttle=LookupThrottle(
+            db[throttle.COLLECTION],
+            window_seconds=settings.lookup_window_seconds,
+            per_code=settings.lookup_failures_per_code,
+            per_client=settings.lookup_failures_per_client,
+        ),
+        catalogue=(
+            Catalogue.load(settings.catalogue_file)
+            if settings.catalogue_file
+            else Catalogue.load_default()
+        ),
+        units=units,
+        metrics=IntakeMetrics(runtime.metrics.registry),
+        pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
+        public_base_url=settings.base_url,
+        demo_province=load_demo_province(units) if settings.demo_data else None,
+    )
+
+
+def build_app(settings: IntakeSettings | None = None) -> FastAPI:
+    settings = settings or IntakeSettings()
+    runtime = build_runtime(settings)
+    intake = build_service(settings, runtime)
+    handlers, fallback = workflow_handlers(intake)
+    runtime.consume(Subscription(WORKFLOW_TOPIC, handlers, fallback=fallback))
+
+    async def purge_throttle() -> None:
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        await intake.throttle.purge_expired()
+
+    runtime.add_background("lookup-throttle-purge", purge_throttle)
+
+    app = runtime.create_app("Motcua intake", DESCRIPTION)
+    app.state.intake = intake
+    install_error_handlers(app)
+    for router in routers():
+        app.include_router(router)
+    _seed_demo_data_on_start(app, settings, intake)
+    return app
+
+
+def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: IntakeService) -> None:
+    """Run the runtime's start-up, then seed the demo registry before the first request."""
+    runtime_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with runtime_lifespan(app):
+            if settings.demo_data and isinstance(intake.registry, DemoCitizenRegistry):
+                await intake.registry.seed_if_empty()
+            yield
+
+    app.router.lifespan_context = lifespan
+
+
+async def ensure_indexes() -> None:
+    """``motcua-provision --indexes`` entry point: every index intake's hot paths need."""
+    runtime = build_runtime(IntakeSettings())
+    try:
+        await create_indexes(runtime.db, runtime.all_indexes())
+    finally:
+        await runtime.client.close()
+
+
+def main() -> None:
+    settings = IntakeSettings()
+    configure_logging(settings.service_name, settings.log_level)
+    serve(build_app(settings), settings)

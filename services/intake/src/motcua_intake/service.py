@@ -1,0 +1,76 @@
+"""Everything intake's handlers, queries and subscribers use, built once by ``main``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from motcua_intake.adapters.access_log import AccessLog
+from motcua_intake.adapters.applicant_history import ApplicantHistory
+from motcua_intake.adapters.citizen_registry import CitizenRegistry
+from motcua_intake.adapters.dossier_codes import DossierCodes
+from motcua_intake.adapters.lookup_throttle import LookupThrottle
+from motcua_intake.domain.demo_province import DemoProvince
+from motcua_intake.domain.errors import UnknownProcedure, UnknownUnit
+from motcua_intake.domain.procedures import Catalogue
+from motcua_intake.domain.units import Unit, UnitRegistry
+from motcua_intake.metrics import IntakeMetrics
+from motcua_intake.store import DossierStore
+from motcua_platform.calendar import WorkingCalendar
+
+
+@dataclass
+class IntakeService:
+    store: DossierStore
+    codes: DossierCodes
+    registry: CitizenRegistry
+    history: ApplicantHistory
+    access_log: AccessLog
+    throttle: LookupThrottle
+    catalogue: Catalogue
+    units: UnitRegistry
+    metrics: IntakeMetrics
+    pseudonym_secret: bytes
+    public_base_url: str
+    demo_province: DemoProvince | None = None
+    # One statutory calendar for every unit until per-unit overrides are configured.
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+
+    def calendar_for(self, unit: str) -> WorkingCalendar:
+        return self.calendar
+
+    def unit(self, code: str, field: str) -> Unit:
+        """A unit by agency code; the error names the request field that referred to it."""
+        try:
+            return self.units.get(code)
+        except UnknownUnit:
+            raise UnknownUnit(code, field=field) from None
+
+    def return_counter(self, unit: str, procedure_code: str) -> str | None:
+        """The counter of the unit's one-stop centre that serves the procedure's sector, where
+        the centre is configured (the rating kiosk is found by it)."""
+        centre = self.demo_province.centre(unit) if self.demo_province else None
+        if centre is None:
+            return None
+        try:
+            sector = self.catalogue.get(procedure_code).field
+        except UnknownProcedure:
+            return None
+        return centre.counter_for(sector).code
+
+    def unit_name(self, unit: str) -> str:
+        """The name printed at the top of the forms: the one-stop centre, else the unit's
+        Bộ phận Một cửa."""
+        centre = self.demo_province.centre(unit) if self.demo_province else None
+        if centre is not None:
+            return centre.name
+        name = self.units.get(unit).name if unit in self.units else unit
+        return f"Bộ phận Một cửa {name}"
+
+    def place(self, unit: str) -> str | None:
+        """The place name before the date on forms: the province, without its prefix."""
+        if unit not in self.units:
+            return None
+        province = self.units.get(self.units.get(unit).province_code).name
+        for prefix in ("Thành phố ", "Tỉnh "):
+            province = province.removeprefix(prefix)
+        return province

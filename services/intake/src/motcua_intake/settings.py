@@ -1,0 +1,33 @@
+"""Intake settings, from the environment (prefix ``MOTCUA_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from motcua_platform.settings import PlatformSettings
+
+
+class IntakeSettings(PlatformSettings):
+    """What the intake service needs besides the platform's settings.
+
+    ``public_base_url`` (inherited) is the address printed in the receipt's QR code and lookup
+    link; it must be the address citizens reach, not the pod's own.
+    """
+
+    service_name: str = "intake"
+    http_port: int = 8001
+
+    demo_data: bool = Field(
+        default=True,
+        description="Seed the demo citizen registry and configure the demo province (make run)",
+    )
+    catalogue_file: str | None = Field(
+        default=None,
+        description="A province's own procedure catalogue (JSON); the shipped one if unset",
+    )
+
+    # Guessing a 40-bit lookup secret is hopeless at these rates; the per-client limit also
+    # stops one client from sweeping many codes. Fixed windows: a limit resets each window.
+    lookup_window_seconds: float = Field(default=900.0, gt=0)
+    lookup_failures_per_code: int = Field(default=5, ge=1, le=1000)
+    lookup_failures_per_client: int = Field(default=20, ge=1, le=1000)

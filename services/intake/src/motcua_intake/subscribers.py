@@ -1,0 +1,46 @@
+"""``motcua.workflow.v1`` → the status and due time the public lookup shows.
+
+Every event of a dossier goes through :func:`apply_to_aggregate`, even those the lookup does not
+show, so the per-dossier sequence bookkeeping sees no false gaps. An event for a dossier intake
+does not know, or that contradicts it, is rejected to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+from motcua_intake.domain.dossier import Dossier
+from motcua_intake.domain.errors import DomainError
+from motcua_intake.domain.workflow_status import OBSERVED_TYPES, observation_for, observe
+from motcua_intake.service import IntakeService
+from motcua_platform.contracts import Envelope, EventData
+from motcua_platform.messaging.consumer import Handler
+from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
+from motcua_platform.mongo import Loaded
+
+
+def workflow_handlers(intake: IntakeService) -> tuple[dict[str, Handler], Handler]:
+    """The handlers by event type, and the fallback for every other workflow event."""
+
+    async def on_event(envelope: Envelope, payload: EventData) -> Outcome:
+        observation = observation_for(envelope.type, envelope.data)
+        at = getattr(payload, "at", None) or envelope.time
+
+        def decide(loaded: Loaded | None) -> Decision:
+            if loaded is None:
+                raise Rejected(f"dossier {envelope.subject} was not received by intake")
+            seen = {"workflow_event_type": envelope.type, "workflow_event_at": envelope.time}
+            if observation is None:
+                return Decision(state=seen)
+            dossier = Dossier.from_document(loaded.state)
+            try:
+                changed = observe(dossier, observation, at)
+            except (DomainError, ValueError) as exc:
+                raise Rejected(str(exc)) from exc
+            return Decision(state={**dossier.to_document(), **seen} if changed else seen)
+
+        async with intake.store.locked(envelope.subject):
+            await intake.store.settle(envelope.subject)
+            return await apply_to_aggregate(
+                intake.store.aggregates, envelope.subject, envelope, decide
+            )
+
+    return dict.fromkeys(OBSERVED_TYPES, on_event), on_event

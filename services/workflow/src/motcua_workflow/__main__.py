@@ -1,0 +1,5 @@
+import sys
+
+from motcua_workflow.main import main
+
+sys.exit(main())

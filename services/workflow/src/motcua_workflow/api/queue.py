@@ -1,0 +1,79 @@
+"""``GET /tasks``: the work queue of a unit — what its officials must do next, most urgent first
+(overdue, then the nearest due), paged by a cursor over an index (no offset scans)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import AwareDatetime
+
+from motcua_platform.auth import Principal
+from motcua_platform.errors import ApiError
+from motcua_workflow.api.common import context, officials, read_instant
+from motcua_workflow.context import WorkflowContext
+from motcua_workflow.domain import Case
+from motcua_workflow.views import task_item
+
+router = APIRouter(tags=["work queue"])
+
+
+def _encode_cursor(due: datetime, code: str) -> str:
+    raw = json.dumps([due.isoformat(), code]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        due, code = json.loads(raw)
+        return datetime.fromisoformat(due), str(code)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise ApiError(
+            422,
+            "validation_failed",
+            "cursor: not a cursor returned by this endpoint",
+            {"field": "cursor", "reason": "malformed"},
+        ) from exc
+
+
+@router.get("/tasks", summary="Work queue of a unit, most urgent first")
+async def tasks(
+    request: Request,
+    unit: str | None = Query(default=None, description="Default: the caller's unit"),
+    role: str | None = None,
+    assignee: str | None = None,
+    cursor: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+    at: AwareDatetime | None = Query(default=None, description="Simulation only"),
+    principal: Principal = Depends(officials),
+) -> dict[str, Any]:
+    ctx = context(request)
+    unit = unit or principal.unit
+    principal.require_unit(unit, "work queue")
+    now = read_instant(ctx, at)
+    query: dict[str, Any] = {"task_unit_path": unit}
+    if role:
+        query["task_role"] = role
+    if assignee:
+        query["task_assignee"] = assignee
+    if cursor:
+        due, code = _decode_cursor(cursor)
+        query["$or"] = [{"task_due": {"$gt": due}}, {"task_due": due, "_id": {"$gt": code}}]
+    found = ctx.store.collection.find(query).sort([("task_due", 1), ("_id", 1)]).limit(limit + 1)
+    cases = [case for doc in await found.to_list(None) if (case := _case(ctx, doc))]
+    page, more = cases[:limit], len(cases) > limit
+    last = page[-1] if page else None
+    return {
+        "items": [task_item(case, now) for case in page],
+        "next_cursor": _encode_cursor(last.original_due_at, last.code) if more and last else None,
+    }
+
+
+def _case(ctx: WorkflowContext, doc: dict[str, Any]) -> Case | None:
+    subject = ctx.store.decode_state(doc)
+    return subject if isinstance(subject, Case) else None

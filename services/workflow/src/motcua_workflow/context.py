@@ -1,0 +1,64 @@
+"""What the handlers, subscribers, scanner and routes share: built once in ``main``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from motcua_platform.contracts.events import CaseEventData
+from motcua_platform.runtime import ServiceRuntime
+from motcua_workflow.calendars import Calendars
+from motcua_workflow.domain import Case
+from motcua_workflow.domain.known import KnownDossier
+from motcua_workflow.metrics import WorkflowMetrics
+from motcua_workflow.reports import FACTS, FactsReadModel, row_of
+from motcua_workflow.settings import WorkflowSettings
+from motcua_workflow.store import CASES, CaseStore
+
+
+@dataclass
+class WorkflowContext:
+    settings: WorkflowSettings
+    runtime: ServiceRuntime
+    store: CaseStore
+    facts: FactsReadModel
+    metrics: WorkflowMetrics
+    # The instant of the last ``POST /admin/tick``: in simulation, time moves only when told,
+    # so the gauges are computed at that instant rather than at the wall clock.
+    ticked_at: datetime | None = field(default=None)
+
+    @classmethod
+    def build(cls, runtime: ServiceRuntime, settings: WorkflowSettings) -> WorkflowContext:
+        calendars = Calendars.from_settings(settings)
+        store = CaseStore(runtime.store(CASES), calendars, settings.warn_before_hours)
+        return cls(
+            settings=settings,
+            runtime=runtime,
+            store=store,
+            facts=FactsReadModel(runtime.db[FACTS]),
+            metrics=WorkflowMetrics(runtime.metrics.registry),
+        )
+
+    def now(self) -> datetime:
+        if self.settings.simulation and self.ticked_at is not None:
+            return self.ticked_at
+        return self.runtime.time.now()
+
+    async def changed(
+        self,
+        subject: Case | KnownDossier,
+        events: list[CaseEventData],
+        version: int,
+        *,
+        was_finished: bool,
+    ) -> None:
+        """After a successful save: wake the relay, update the read model, count."""
+        if events:
+            self.runtime.relay.notify()
+        row = row_of(subject)
+        if row is not None:
+            await self.facts.put(row, version)
+        if isinstance(subject, Case):
+            self.metrics.case_changed(subject, events, was_finished)
+        elif row is not None and not was_finished:
+            self.metrics.refused(subject)

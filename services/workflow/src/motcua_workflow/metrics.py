@@ -1,0 +1,124 @@
+"""Workflow metrics (architecture §7) on the service's registry. Labels carry unit and procedure
+codes only — never a dossier code or a person.
+
+Counters count what this process did, so replicas add up. The gauges describe the whole database
+and are recomputed by every replica alike (the recording rules take ``max`` over instances).
+"""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from pymongo.asynchronous.collection import AsyncCollection
+
+from motcua_platform.contracts.events import CaseEventData, CaseSupplementRequested, Timeliness
+from motcua_workflow.domain import Case
+from motcua_workflow.domain.known import KnownDossier
+from motcua_workflow.domain.records import instant
+from motcua_workflow.domain.timeliness import classify_open
+
+# Working hours: half a day up to two working months.
+HOUR_BUCKETS = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 120, 160, 240, 320)
+
+
+class WorkflowMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.finished = Counter(
+            "motcua_dossiers_finished_total",
+            "Dossiers finished (resolved, stopped or refused), by QĐ 766 timeliness",
+            ["unit", "procedure", "timeliness"],
+            registry=registry,
+        )
+        self.open = Gauge(
+            "motcua_dossiers_open",
+            "Open dossiers, within their deadline or overdue",
+            ["unit", "state"],
+            registry=registry,
+        )
+        self.due_soon = Gauge(
+            "motcua_dossiers_due_soon",
+            "Open dossiers within the warning window before their due time, not extended",
+            ["unit"],
+            registry=registry,
+        )
+        self.processing_hours = Histogram(
+            "motcua_dossier_processing_working_hours",
+            "Working hours from acceptance to decision (QĐ 766 rule 2.2)",
+            ["procedure"],
+            buckets=HOUR_BUCKETS,
+            registry=registry,
+        )
+        self.supplements = Counter(
+            "motcua_supplements_requested_total",
+            "Supplementation requests",
+            ["unit", "stage"],
+            registry=registry,
+        )
+        self._open_labels: set[tuple[str, str]] = set()
+        self._due_soon_units: set[str] = set()
+
+    def case_changed(self, case: Case, events: list[CaseEventData], was_finished: bool) -> None:
+        for event in events:
+            if isinstance(event, CaseSupplementRequested):
+                self.supplements.labels(case.unit, "processing").inc()
+        if was_finished or case.finished_at is None:
+            return
+        # QĐ 766 counts a dossier asked to supplement more than once as late.
+        timeliness = Timeliness.LATE if case.counted_late_qd766 else case.timeliness
+        self.finished.labels(case.unit, case.procedure_code, str(timeliness)).inc()
+        if case.resolved_at is not None and case.processing_hours is not None:
+            self.processing_hours.labels(case.procedure_code).observe(case.processing_hours)
+
+    def refused(self, dossier: KnownDossier) -> None:
+        self.finished.labels(dossier.unit, dossier.procedure_code, Timeliness.ON_TIME).inc()
+
+    async def refresh_gauges(self, cases: AsyncCollection[dict[str, Any]], at: datetime) -> None:
+        """Recount open cases at instant ``at`` (the simulated instant in simulation)."""
+        at = instant(at)
+        open_counts: Tally[tuple[str, str]] = Tally()
+        due_soon: Tally[str] = Tally()
+        projection = {
+            "unit": 1,
+            "original_due_at": 1,
+            "paused_since": 1,
+            "supplement_count": 1,
+            "extended": 1,
+            "warn_at": 1,
+        }
+        async for doc in cases.find({"open": True}, projection):
+            state = _open_state(doc, at)
+            open_counts[(doc["unit"], state)] += 1
+            if state == "within" and _due_soon(doc, at):
+                due_soon[doc["unit"]] += 1
+        for labels in self._open_labels - set(open_counts):
+            self.open.labels(*labels).set(0)
+        for labels, count in open_counts.items():
+            self.open.labels(*labels).set(count)
+        for unit in self._due_soon_units - set(due_soon):
+            self.due_soon.labels(unit).set(0)
+        for unit, count in due_soon.items():
+            self.due_soon.labels(unit).set(count)
+        self._open_labels |= set(open_counts)
+        self._due_soon_units |= set(due_soon)
+
+
+def _open_state(doc: dict[str, Any], at: datetime) -> str:
+    """Within / overdue as the summary reports it (QĐ 766 rule 2.1)."""
+    if doc.get("supplement_count", 0) > 1:
+        return "overdue"
+    paused = doc.get("paused_since")
+    moment = min(instant(paused), at) if paused is not None else at
+    return classify_open(instant(doc["original_due_at"]), moment).value
+
+
+def _due_soon(doc: dict[str, Any], at: datetime) -> bool:
+    warn_at = doc.get("warn_at")
+    return (
+        doc.get("paused_since") is None
+        and not doc.get("extended")
+        and warn_at is not None
+        and instant(warn_at) <= at
+    )

@@ -1,0 +1,178 @@
+"""The KPI read model: one ``case_facts`` row per dossier that counts in the reports.
+
+A row holds what the reports need (no personal ID): the facts of :class:`CaseFacts` and the line
+of the tracking book (Mẫu 07). It is written whenever a case changes, and the same function
+builds it from a case rebuilt from the topics, so ``python -m motcua_workflow replay`` rebuilds
+the collection from nothing and the rebuilt reports equal the live ones.
+
+Reports are computed in Python from the rows of one unit (and the units it supervises) and one
+period: FerretDB has no ``$cond``/``$avg`` and the QĐ 766 period rules are clearer as code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from motcua_platform.contracts.events import Timeliness
+from motcua_platform.mongo import IndexSpec
+from motcua_workflow.domain import Case, codec
+from motcua_workflow.domain.known import KnownDossier
+from motcua_workflow.domain.reports import (
+    CaseFacts,
+    NonGeographicRow,
+    ProcessingTime,
+    Summary,
+    average_processing_time,
+    non_geographic_intake,
+    period_bounds,
+    summarize,
+)
+from motcua_workflow.domain.status import CaseStatus
+from motcua_workflow.forms import TrackingBookRow
+from motcua_workflow.store import unit_path
+
+FACTS = "case_facts"
+
+
+def facts_indexes(collection: str = FACTS) -> list[IndexSpec]:
+    return [
+        IndexSpec(collection, (("unit_path", 1), ("accepted_at", 1)), name="unit_accepted"),
+        IndexSpec(collection, (("unit_path", 1), ("finished_at", 1)), name="unit_finished"),
+        IndexSpec(
+            collection,
+            (("receiving_unit_path", 1), ("accepted_at", 1)),
+            name="receiving_accepted",
+        ),
+    ]
+
+
+def _row(facts: CaseFacts, book: TrackingBookRow) -> dict[str, Any]:
+    row = codec.encode(facts)
+    row["status"] = int(facts.status)
+    row.update(
+        _id=facts.code,
+        unit_path=unit_path(facts.unit),
+        receiving_unit_path=unit_path(facts.receiving_unit),
+        non_geographic=facts.unit != facts.receiving_unit,
+        book=codec.encode(book),
+    )
+    return row
+
+
+def case_row(case: Case) -> dict[str, Any]:
+    """The read-model row of an accepted dossier."""
+    names = {case.unit: case.unit_name} if case.unit_name else None
+    return _row(CaseFacts.from_case(case), TrackingBookRow.from_case(case, unit_names=names))
+
+
+def refused_row(dossier: KnownDossier) -> dict[str, Any] | None:
+    """A dossier refused at intake ends there, counted as finished for QĐ 766 (an end of
+    processing, domain §1.7). It never got an appointment, so it is judged on time: the refusal
+    is the decision, given when asked. Dossiers merely submitted or withdrawn before acceptance
+    have no row — no clock ever ran for them."""
+    if dossier.status is not CaseStatus.REFUSED or dossier.closed_at is None:
+        return None
+    at = dossier.closed_at
+    facts = CaseFacts(
+        code=dossier.code,
+        unit=dossier.unit,
+        receiving_unit=dossier.receiving_unit,
+        procedure_code=dossier.procedure_code,
+        accepted_at=dossier.submitted_at,
+        due_at=at,
+        status=CaseStatus.REFUSED,
+        finished_at=at,
+        timeliness=Timeliness.ON_TIME,
+    )
+    book = TrackingBookRow(
+        code=dossier.code,
+        procedure_name=dossier.procedure_name or dossier.procedure_code,
+        applicant_name="",
+        competent_unit=dossier.unit,
+        received_at=dossier.submitted_at,
+        due_at=at,
+        note="Từ chối tiếp nhận: " + "; ".join(dossier.reasons),
+    )
+    return _row(facts, book)
+
+
+def row_of(subject: Case | KnownDossier) -> dict[str, Any] | None:
+    return case_row(subject) if isinstance(subject, Case) else refused_row(subject)
+
+
+def facts_of(row: dict[str, Any]) -> CaseFacts:
+    return codec.decode_record(CaseFacts, row)
+
+
+class FactsReadModel:
+    """Queries and updates of the ``case_facts`` collection."""
+
+    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        self.collection = collection
+
+    async def put(self, row: dict[str, Any], version: int) -> None:
+        """Write the row of a case at aggregate ``version``; an older version never overwrites a
+        newer one (two replicas may finish their writes in either order). Both operations use
+        only ``_id`` in the filter, which FerretDB serves without a scan."""
+        current = await self.collection.find_one({"_id": row["_id"]}, {"version": 1})
+        if current is not None and current.get("version", 0) > version:
+            return
+        await self.collection.replace_one(
+            {"_id": row["_id"]}, {**row, "version": version}, upsert=True
+        )
+
+    async def _rows(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        return await self.collection.find(query, {"book": 0}).to_list(None)
+
+    async def belonging(self, unit: str, start: datetime, as_of: datetime) -> list[CaseFacts]:
+        """Rows of ``unit``'s scope accepted before ``as_of`` and not finished before ``start``
+        (the candidates of a period; :func:`summarize` applies the exact rules)."""
+        query = {
+            "unit_path": unit,
+            "accepted_at": {"$lt": as_of},
+            "$or": [{"finished_at": None}, {"finished_at": {"$gte": start}}],
+        }
+        return [facts_of(row) for row in await self._rows(query)]
+
+    async def summary(self, unit: str, period_from: date, period_to: date, at: datetime) -> Summary:
+        start, end = period_bounds(period_from, period_to)
+        rows = await self.belonging(unit, start, min(at, end))
+        return summarize(rows, None, period_from, period_to, at)
+
+    async def processing_time(
+        self, unit: str, period_from: date, period_to: date
+    ) -> list[ProcessingTime]:
+        """QĐ 766 rule 2.2 over the dossiers resolved in the period."""
+        start, end = period_bounds(period_from, period_to)
+        query = {"unit_path": unit, "finished_at": {"$gte": start, "$lt": end}}
+        rows = [facts_of(row) for row in await self._rows(query)]
+        return list(average_processing_time(rows).values())
+
+    async def non_geographic(
+        self, unit: str, period_from: date, period_to: date, at: datetime
+    ) -> list[NonGeographicRow]:
+        _, end = period_bounds(period_from, period_to)
+        query = {
+            "non_geographic": True,
+            "accepted_at": {"$lt": min(at, end)},
+            "$or": [{"unit_path": unit}, {"receiving_unit_path": unit}],
+        }
+        rows = [facts_of(row) for row in await self._rows(query)]
+        return non_geographic_intake(rows, period_from, period_to, at)
+
+    async def tracking_book(
+        self, unit: str, period_from: date, period_to: date
+    ) -> list[TrackingBookRow]:
+        """Mẫu 07 lines of the dossiers received in the period, at the unit (as the one-stop
+        counter) or for it (as the competent unit), in order of receipt."""
+        start, end = period_bounds(period_from, period_to)
+        query = {
+            "accepted_at": {"$gte": start, "$lt": end},
+            "$or": [{"unit_path": unit}, {"receiving_unit_path": unit}],
+        }
+        rows = await self.collection.find(query, {"book": 1, "accepted_at": 1}).to_list(None)
+        rows.sort(key=lambda row: (row["accepted_at"], row["_id"]))
+        return [codec.decode_record(TrackingBookRow, row["book"]) for row in rows]

@@ -1,0 +1,26 @@
+"""Settings of the workflow service, from the environment (prefix ``MOTCUA_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from motcua_platform.settings import PlatformSettings
+
+
+class WorkflowSettings(PlatformSettings):
+    service_name: str = "workflow"
+    http_port: int = 8002
+
+    # Architecture §3: a dossier nearing its due time raises a warning "by default 1 working day
+    # before" — 8 working hours.
+    warn_before_hours: float = Field(default=8.0, ge=0)
+    scan_interval_seconds: float = Field(default=30.0, gt=0)
+    gauge_interval_seconds: float = Field(default=30.0, gt=0)
+    scan_batch: int = Field(default=500, ge=1)
+
+    # Working-calendar overrides without a release (domain §4): a JSON file
+    # {"days_off": [...], "working_days": [...], "units": {"<unit code>": {...same keys}}} and/or
+    # comma-separated ISO dates for every unit.
+    calendar_overrides_file: str | None = None
+    calendar_days_off: str = ""
+    calendar_working_days: str = ""

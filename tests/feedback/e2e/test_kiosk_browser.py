@@ -1,0 +1,131 @@
+"""The counter kiosk in a real browser: Debian's headless Chromium driven by Playwright (never a
+browser download of Playwright's own), against the feedback service on the real broker and
+database."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from motcua_platform.calendar import VN_TZ
+from support.stack import auth, eventually
+
+CHROMIUM = "/usr/bin/chromium"
+UNIT = "H15.07.01"
+QUIET = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed (make browser)"
+)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=QUIET
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+def new_counter() -> str:
+    return f"{UNIT}-Q{uuid.uuid4().hex[:4]}"
+
+
+async def return_at(workflow: Any, counter: str) -> str:
+    code = f"{UNIT}-261130-{uuid.uuid4().int % 10**8:08d}"
+    await workflow.return_dossier(code, UNIT, counter, datetime.now(VN_TZ))
+    return code
+
+
+async def rating_of(http: httpx.AsyncClient, url: str, code: str) -> dict[str, Any]:
+    r = await http.get(f"{url}/ratings/requests/{code}", headers=auth("receiver", UNIT))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_citizen_rates_very_satisfied_with_an_indicator_and_sees_thanks(
+    feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page, metric: Any
+) -> None:
+    counter = new_counter()
+    await page.goto(f"{feedback_url}/kiosk/{counter}")
+    await expect(page.locator("#screen-waiting")).to_be_visible()
+    await expect(page.locator("#waiting-title")).to_have_text("Mời ông/bà đánh giá mức độ hài lòng")
+
+    # The page polls every 2 s: the dossier returned at this counter appears without a reload.
+    code = await return_at(workflow, counter)
+    await expect(page.locator("#dossier-code")).to_have_text(code, timeout=30_000)
+    await expect(page.locator("#procedure-name")).to_have_text("Đăng ký khai sinh")
+    await page.get_by_role("button", name="Rất hài lòng").click()
+    await expect(page.locator("#screen-indicators")).to_be_visible()
+    await page.locator("#indicator-7-2").click()
+    await expect(page.locator("#indicator-7-2")).to_have_attribute("aria-checked", "true")
+    await page.get_by_role("button", name="Gửi", exact=True).click()
+
+    await expect(page.locator("#screen-thanks")).to_be_visible()
+    await expect(page.locator("#thanks-title")).to_have_text("Cảm ơn ông/bà!")
+    assert (await rating_of(http, feedback_url, code))["rated"] is True
+    assert await metric("motcua_ratings_total", unit=UNIT, level="very_satisfied") >= 1
+    summary = await http.get(
+        f"{feedback_url}/ratings/summary",
+        params={"unit": UNIT},
+        headers=auth("leader", UNIT),
+    )
+    assert summary.json()["indicator_averages"]["7"] == 2.0
+    # After the thank-you screen the kiosk waits for the next citizen, not this dossier again.
+    await expect(page.locator("#screen-waiting")).to_be_visible(timeout=15_000)
+
+
+async def test_skipping_the_indicators_stores_the_overall_answer_and_a_second_is_refused(
+    feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page
+) -> None:
+    counter = new_counter()
+    code = await return_at(workflow, counter)
+
+    async def offered() -> dict[str, Any] | None:
+        r = await http.get(f"{feedback_url}/kiosk/{counter}/current")
+        return r.json() if r.status_code == 200 else None
+
+    session = (await eventually(offered))["session"]
+    await page.goto(f"{feedback_url}/kiosk/{counter}")
+    await expect(page.locator("#dossier-code")).to_have_text(code, timeout=30_000)
+    await page.get_by_role("button", name="Rất hài lòng").click()
+    await page.get_by_role("button", name="Bỏ qua").click()
+
+    await expect(page.locator("#screen-thanks")).to_be_visible()
+    rating = await rating_of(http, feedback_url, code)
+    assert rating["rated"] is True
+    again = await http.post(
+        f"{feedback_url}/ratings",
+        json={
+            "dossier_code": code,
+            "overall": "dissatisfied",
+            "channel": "kiosk",
+            "kiosk_session": session,
+        },
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_rated"

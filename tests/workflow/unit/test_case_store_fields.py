@@ -1,0 +1,92 @@
+"""The derived fields a case document carries for the work queue, the scanner and the gauges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from motcua_platform.calendar import VN_TZ
+from motcua_workflow.calendars import Calendars
+from motcua_workflow.domain import Actor, Case
+from motcua_workflow.store import CaseStore, task_of, unit_path
+
+MakeCase = Callable[..., Case]
+
+
+def vn(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(2024, month, day, hour, minute, tzinfo=VN_TZ)
+
+
+@pytest.fixture
+def store() -> CaseStore:
+    return CaseStore(SimpleNamespace(collection=None), Calendars({}, {}), 8.0)  # type: ignore[arg-type]
+
+
+def test_unit_path_lists_the_supervising_units() -> None:
+    assert unit_path("H15.50.05.13") == ["H15", "H15.50", "H15.50.05", "H15.50.05.13"]
+
+
+def test_a_new_case_waits_on_its_first_step_at_the_counter(
+    store: CaseStore, make_case: MakeCase
+) -> None:
+    doc = store.document(make_case())
+    assert doc["record"] == "case" and doc["open"] is True
+    assert (doc["task_action"], doc["task_role"], doc["task_assignee"]) == (
+        "complete_step",
+        "receiver",
+        None,
+    )
+    assert doc["task_unit_path"] == ["H15", "H15.50", "H15.50.05"]
+    assert doc["task_due"] == vn(5, 3, 9)  # the legal due time orders the queue
+    # Warn one working day (8 h) before Fri 03/05 09:00 → Thu 02/05 09:00 (holidays skipped).
+    assert doc["warn_at"] == doc["alarm_at"] == vn(5, 2, 9)
+
+
+def test_the_scanner_alarm_moves_to_the_due_time_after_the_warning_then_stops(
+    store: CaseStore, make_case: MakeCase
+) -> None:
+    case = make_case()
+    case.scan(vn(5, 2, 10))
+    assert store.document(case)["alarm_at"] == vn(5, 3, 9)
+    case.scan(vn(5, 3, 10))
+    assert store.document(case)["alarm_at"] is None
+
+
+def test_waiting_for_the_citizen_is_no_task_and_no_alarm(
+    store: CaseStore, make_case: MakeCase
+) -> None:
+    case = make_case()
+    case.request_supplement("Thiếu tờ khai", vn(4, 26, 10))
+    doc = store.document(case)
+    assert doc["task_action"] is None and doc["task_unit_path"] == []
+    assert doc["alarm_at"] is None and doc["paused_since"] == vn(4, 26, 10)
+
+
+def test_after_the_steps_come_decision_then_return_at_the_counter(
+    make_case: MakeCase, leader: Actor
+) -> None:
+    case = make_case(competent_unit="H15.20")
+    dept_leader = Actor("leader.dept", "H15.20", frozenset({"leader"}))
+    for hour in (10, 11, 14, 15):
+        case.complete_step(dept_leader, vn(4, 25, hour))
+    decision = task_of(case)
+    assert decision is not None and (decision.action, decision.unit, decision.role) == (
+        "resolve",
+        "H15.20",
+        "leader",
+    )
+    case.resolve("approved", vn(4, 26, 9))
+    handover = task_of(case)
+    assert handover is not None and (handover.action, handover.unit) == ("return", "H15.50.05")
+    case.return_result("counter", vn(4, 26, 10))
+    assert task_of(case) is None
+
+
+def test_a_withdrawal_request_asks_the_leader_to_stop(make_case: MakeCase) -> None:
+    case = make_case()
+    case.request_withdrawal("Không cần nữa", vn(4, 26, 9))
+    task = task_of(case)
+    assert task is not None and (task.action, task.role) == ("stop", "leader")
