@@ -34,9 +34,10 @@ def idem() -> dict[str, str]:
 
 
 async def documents_for(
-    http: httpx.AsyncClient, intake: str, procedure: str
+    http: httpx.AsyncClient, intake: str, procedure: str, on: str
 ) -> list[dict[str, Any]]:
-    detail = (await http.get(f"{intake}/procedures/{procedure}")).json()
+    """The required components of the procedure version in force on ``on``."""
+    detail = (await http.get(f"{intake}/procedures/{procedure}", params={"on": on})).json()
     version = detail.get("current") or detail
     return [
         {
@@ -58,7 +59,7 @@ async def submit_counter_dossier(
         "channel": channel,
         "receiving_unit": COMMUNE,
         "applicant": {"personal_id": CITIZEN},
-        "documents": await documents_for(http, intake, BIRTH_REGISTRATION),
+        "documents": await documents_for(http, intake, BIRTH_REGISTRATION, at[:10]),
         "accept": accept,
         "at": at,
     }

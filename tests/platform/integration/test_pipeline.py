@@ -63,9 +63,15 @@ class Harness:
                 self.applied.append((envelope.subject, envelope.seq, payload.reason))
             return outcome
 
+        async def skip(envelope: Envelope, payload: EventData | None) -> Outcome:
+            return await apply_to_aggregate(
+                self.sink_store, envelope.subject, envelope, lambda _: None
+            )
+
         self.consumer = EventConsumer(
             "test",
             {"dossier.withdrawal_requested": record},
+            fallback=skip,
             dead_letters=DeadLetters(self.broker, "test"),
             parking=ParkingLot(db["parked"]),
             metrics=self.metrics,
@@ -82,6 +88,16 @@ class Harness:
     async def __aexit__(self, *exc: object) -> None:
         await self.relay.stop()
         await self.broker.stop()
+
+    def lag(self) -> dict[str, float]:
+        """The exported lag of this harness's topic, by partition."""
+        return {
+            sample.labels["partition"]: sample.value
+            for metric in self.metrics.registry.collect()
+            if metric.name == "motcua_consumer_lag"
+            for sample in metric.samples
+            if sample.labels["topic"] == self.topic
+        }
 
     def consumed(self, outcome: str) -> float:
         value = self.metrics.registry.get_sample_value(
@@ -118,6 +134,31 @@ async def test_outbox_events_reach_the_consumer_once_in_order(
             {"service": "test", "topic": h.topic, "type": "dossier.withdrawal_requested"},
         )
         assert published == 2
+        await wait_for(lambda: _eq(bool(h.lag()) and set(h.lag().values()), {0.0}))
+
+
+@pytest.mark.integration
+async def test_event_of_a_type_unknown_to_this_version_is_skipped_without_holding_the_next(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        newer = Envelope(
+            id=str(uuid.uuid4()),
+            type="dossier.transferred_abroad",
+            source="intake",
+            subject=code,
+            time=AT,
+            seq=1,
+            data={"country": "LA"},
+        )
+        await produce_raw(kafka_bootstrap, h.topic, code.encode(), newer.to_json())
+        after = h.source_store.envelopes(code, 1, [withdrawal("after")], AT)[0]
+        await produce_raw(kafka_bootstrap, h.topic, code.encode(), after.to_json())
+        await wait_for(lambda: _eq(len(h.applied), 1))
+        assert h.applied == [(code, 2, "after")]
+        case = await mongo_db["cases"].find_one({"_id": code})
+        assert case["inbox"] == {"intake": 2}
 
 
 @pytest.mark.integration

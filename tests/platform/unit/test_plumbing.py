@@ -89,3 +89,17 @@ def test_simulated_time_moves_forward_only() -> None:
     assert clock.now() == datetime(2024, 3, 5, 8, tzinfo=UTC)
     source.tick(datetime(2024, 3, 1, tzinfo=UTC))
     assert clock.now() == datetime(2024, 3, 5, 8, tzinfo=UTC)
+
+
+def test_running_simulated_time_moves_with_the_machine_between_jumps() -> None:
+    machine = [100.0]
+    clock = SimulatedClock(
+        datetime(2024, 3, 4, 8, tzinfo=UTC), running=True, monotonic=lambda: machine[0]
+    )
+    machine[0] += 90
+    assert clock.now() == datetime(2024, 3, 4, 8, 1, 30, tzinfo=UTC)
+    clock.advance_to(datetime(2024, 3, 9, tzinfo=UTC))
+    machine[0] += 5
+    assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)
+    clock.advance_to(datetime(2024, 3, 5, tzinfo=UTC))
+    assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)

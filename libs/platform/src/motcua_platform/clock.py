@@ -7,7 +7,9 @@ can be replayed in seconds without sleeping.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from motcua_platform.calendar import VN_TZ
@@ -24,20 +26,37 @@ class SystemClock:
 
 
 class SimulatedClock:
-    """A clock that only moves when told to; it never runs backwards."""
+    """Simulated time that jumps forward when told to and never runs backwards.
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or SystemClock().now()
+    A service in simulation runs it ``running``: between jumps it moves with the machine's
+    monotonic clock, so the instants of two services started a moment apart stay in order and a
+    demo behaves like real time. Unit tests freeze it to assert exact instants.
+    """
+
+    def __init__(
+        self,
+        start: datetime | None = None,
+        *,
+        running: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._start = (start or SystemClock().now()).astimezone(VN_TZ)
+        self._running = running
+        self._monotonic = monotonic
+        self._origin = monotonic()
 
     def now(self) -> datetime:
-        return self._now
+        if not self._running:
+            return self._start
+        return self._start + timedelta(seconds=self._monotonic() - self._origin)
 
     def advance_to(self, at: datetime) -> datetime:
         if at.tzinfo is None:
             raise ValueError("simulated time must be timezone-aware")
-        if at > self._now:
-            self._now = at.astimezone(VN_TZ)
-        return self._now
+        if at > self.now():
+            self._start = at.astimezone(VN_TZ)
+            self._origin = self._monotonic()
+        return self.now()
 
 
 class SimulationDisabled(ApiError):
@@ -79,4 +98,4 @@ class TimeSource:
 
 
 def clock_for(simulation: bool) -> Clock:
-    return SimulatedClock() if simulation else SystemClock()
+    return SimulatedClock(running=True) if simulation else SystemClock()

@@ -1,8 +1,9 @@
 """Consumption of a topic: parse, route to a handler, count, hold gaps, dead-letter poison.
 
-- A malformed message, an unknown event type, a payload that fails validation, or an event the
-  aggregate rejects goes to ``<topic>.dlq`` with the reason and original offset; the consumer
-  goes on.
+- A malformed message, a payload that fails validation, or an event the aggregate rejects goes
+  to ``<topic>.dlq`` with the reason and original offset; the consumer goes on.
+- A well-formed event of a type this version does not know (a newer producer) is skipped through
+  the fallback handler, which records its ``seq``: contracts evolve by adding types.
 - An infrastructure failure (database or broker unreachable) is retried with back-off, holding the
   partition: skipping would lose the event.
 - An event that arrives ahead of its predecessor (a ``seq`` gap) is parked and applied as soon as
@@ -19,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -34,7 +35,8 @@ from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Envelope, EventData], Awaitable[Outcome]]
+# The payload is ``None`` only for the fallback, when the event's type is unknown to this version.
+Handler = Callable[[Envelope, Any], Awaitable[Outcome]]
 TRANSIENT = (AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError, ConcurrencyConflict)
 
 
@@ -126,6 +128,23 @@ class EventConsumer:
             by_partition[(record.topic, record.partition)].append(record)
         await asyncio.gather(*(self._in_order(rs) for rs in by_partition.values()))
 
+    def observe_lag(
+        self, kafka: Any, group: str, records: Sequence[ConsumerRecord[Any, Any]]
+    ) -> None:
+        """Export how far each partition of this batch is behind its end: the high watermark
+        the broker reported with the fetch, minus the next offset this consumer will read."""
+        last: dict[tuple[str, int], int] = {}
+        for record in records:
+            key = (record.topic, record.partition)
+            last[key] = max(last.get(key, -1), record.offset)
+        for (topic, partition), offset in last.items():
+            highwater = kafka.highwater(TopicPartition(topic, partition))
+            if highwater is None:
+                continue
+            self.metrics.consumer_lag.labels(self.service, group, topic, str(partition)).set(
+                max(0, highwater - offset - 1)
+            )
+
     async def _in_order(self, records: list[ConsumerRecord[Any, Any]]) -> None:
         for record in sorted(records, key=lambda r: r.offset):
             await self.handle_record(record)
@@ -140,6 +159,10 @@ class EventConsumer:
         if handler is None:
             self.metrics.consumed(envelope.type, "ignored")
             return
+        if payload is None:
+            # A type published by a newer producer: the fallback still records its ``seq`` so
+            # the subject's next event is not held as a gap behind it.
+            log.info("event type %s is unknown to this version; skipped", envelope.type)
         failures = 0
         while True:
             try:
@@ -182,14 +205,16 @@ class EventConsumer:
             if handler is None:
                 await self.parking.release(nxt)
                 return
-            outcome = await handler(nxt, nxt.payload())
+            outcome = await handler(nxt, _typed(nxt))
             await self.parking.release(nxt)
             await self._account(nxt, outcome, None)
             if outcome is not Outcome.APPLIED:
                 return
             current = nxt
 
-    def _parse(self, raw: bytes | None) -> tuple[Envelope, EventData]:
+    def _parse(self, raw: bytes | None) -> tuple[Envelope, EventData | None]:
+        """The envelope and its typed payload; the payload is ``None`` for a well-formed event of
+        a type this version does not know (contracts evolve by adding types)."""
         if not raw:
             raise Poison("empty message")
         try:
@@ -197,9 +222,7 @@ class EventConsumer:
         except (ValidationError, ValueError) as exc:
             raise Poison(f"not a valid envelope: {_short(exc)}") from exc
         try:
-            return envelope, envelope.payload()
-        except KeyError as exc:
-            raise Poison(f"unknown event type {envelope.type!r}") from exc
+            return envelope, _typed(envelope)
         except ValidationError as exc:
             raise Poison(f"invalid {envelope.type} payload: {_short(exc)}") from exc
 
@@ -216,6 +239,13 @@ class EventConsumer:
         )
         await self.dead_letters.send(record, reason)
         self.metrics.consumed(event_type, "dead_lettered")
+
+
+def _typed(envelope: Envelope) -> EventData | None:
+    try:
+        return envelope.payload()
+    except KeyError:
+        return None
 
 
 def _short(exc: Exception) -> str:
@@ -252,3 +282,4 @@ def subscribe(
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
         await consumer.handle_records(records)
         await msg.ack()
+        consumer.observe_lag(msg.consumer, group_id, records)
