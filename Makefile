@@ -18,7 +18,7 @@ help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
 	@echo "make stop    stop what make run started"
 	@echo "make test    install what is missing and run the whole test suite"
-	@echo "make token ROLE=receiver UNIT=H15.50.05.13   print a development JWT"
+	@echo "make token ROLE=receiver UNIT=H15.01.36       print a development JWT"
 	@echo "make bench   run the benchmarks and print figures"
 
 $(UV):
