@@ -15,11 +15,23 @@ mkdir -p "$RUN/logs"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
+# A random secret kept in $RUN/<name> (created on first use), so it survives restarts.
+secret_file() {
+  local file="$RUN/$1"
+  if [[ ! -s "$file" ]]; then
+    (umask 077; "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$file")
+  fi
+  cat "$file"
+}
+
 ready() { "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('http://127.0.0.1:$1/readyz', timeout=2).status == 200 else 1)" 2>/dev/null; }
 
 start() {
   : "${MOTCUA_JWT_SECRET:?MOTCUA_JWT_SECRET must be set (make run sets a local one)}"
   export MOTCUA_PSEUDONYM_KEY="${MOTCUA_PSEUDONYM_KEY:-$MOTCUA_JWT_SECRET-pseudonym}"
+  # Its own key, as in production: the online rating tokens derived from it outlive a JWT secret.
+  MOTCUA_KIOSK_KEY="${MOTCUA_KIOSK_KEY:-$(secret_file kiosk-key)}"
+  export MOTCUA_KIOSK_KEY
   for s in "${SERVICES[@]}"; do
     local pidfile="$RUN/$s.pid"
     if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -44,12 +56,14 @@ start() {
 Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: time travel allowed)"):
   intake    http://127.0.0.1:${PORTS[intake]}/docs     (AsyncAPI: /asyncapi)
   workflow  http://127.0.0.1:${PORTS[workflow]}/docs
-  feedback  http://127.0.0.1:${PORTS[feedback]}/docs   kiosk: http://127.0.0.1:${PORTS[feedback]}/kiosk/H15.50.05.13-Q1
+  feedback  http://127.0.0.1:${PORTS[feedback]}/docs   kiosk: http://127.0.0.1:${PORTS[feedback]}/kiosk/H15.01.36-Q01
   metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
   Prometheus $( [[ -f "$RUN/prometheus.pid" ]] && echo "http://127.0.0.1:$PROM_PORT (rules and alerts from deploy/prometheus)" || echo "not installed (make tools installs it)")
   Kafka     127.0.0.1:${MOTCUA_KAFKA_PORT:-9092}    MongoDB wire 127.0.0.1:${MOTCUA_MONGO_PORT:-27017}
   logs      $RUN/logs/
-  a token:  make token ROLE=receiver UNIT=H15.50.05.13
+  a token:  make token ROLE=receiver UNIT=H15.01.36    (the demo centre of phường Buôn Ma Thuột)
+  prefill:  curl -H "Authorization: Bearer \$(make -s token ROLE=receiver UNIT=H15.01.36)" \\
+              http://127.0.0.1:${PORTS[intake]}/citizens/079203001234
 Stop everything with: make stop
 MSG
 }

@@ -28,6 +28,11 @@ COMPOSE = DEPLOY / "compose"
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 
 SERVICES = {"intake": 8001, "workflow": 8002, "feedback": 8003}
+# Secret settings a service refuses to start without, by service: compose and the chart must
+# always provide them. Sign-in (MOTCUA_JWT_SECRET or MOTCUA_OIDC_JWKS_URL) is either-or and left to
+# the chart's own check and the platform's error message.
+REQUIRED_SETTINGS = {"intake": {"MOTCUA_PSEUDONYM_KEY"}, "feedback": {"MOTCUA_KIOSK_KEY"}}
+START_UP_ERROR = re.compile(r'raise RuntimeError\(\s*f?"[^"]*?\b(MOTCUA_[A-Z0-9_]+)')
 DATASOURCE_UID = "motcua-prometheus"
 
 
@@ -73,6 +78,20 @@ def run(
     if done.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
     return done
+
+
+def settings_named_by_start_up_errors(service: str) -> set[str]:
+    """The first MOTCUA_* setting named by each ``raise RuntimeError("...")`` of a service.
+
+    A tripwire, not a proof: a new required setting whose error message names it shows up here,
+    and REQUIRED_SETTINGS must then list it.
+    """
+    src = REPO / "services" / service / "src"
+    return {
+        m.group(1)
+        for path in sorted(src.rglob("*.py"))
+        for m in START_UP_ERROR.finditer(path.read_text(encoding="utf-8"))
+    }
 
 
 # --------------------------------------------------------------------------- metrics contract

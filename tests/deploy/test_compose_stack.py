@@ -5,7 +5,14 @@ from graphlib import TopologicalSorter
 from pathlib import Path, PurePosixPath
 
 import yaml
-from deploy_support import COMPOSE, GRAFANA, REPO, SERVICES
+from deploy_support import (
+    COMPOSE,
+    GRAFANA,
+    REPO,
+    REQUIRED_SETTINGS,
+    SERVICES,
+    settings_named_by_start_up_errors,
+)
 
 COMPOSE_FILE = COMPOSE / "compose.yaml"
 SPEC = yaml.safe_load(COMPOSE_FILE.read_text())
@@ -68,6 +75,23 @@ def test_every_variable_is_documented_in_env_example():
         for name, value in env.items():
             if value is None:
                 assert name in documented, name
+
+
+def test_required_settings_are_the_ones_the_services_refuse_to_start_without():
+    for service in SERVICES:
+        assert settings_named_by_start_up_errors(service) == REQUIRED_SETTINGS.get(service, set())
+
+
+def test_every_required_setting_must_come_from_env():
+    documented = documented_variables()
+    for service, names in REQUIRED_SETTINGS.items():
+        for name in names:
+            value = STACK[service]["environment"].get(name)
+            assert value is not None, f"{service} does not get {name}"
+            m = VARIABLE.fullmatch(value)
+            # ${NAME:?message}: compose refuses to start without it, and there is no default.
+            assert m and m.group(1) == name and m.group(2) == ":?", f"{service}: {name}={value}"
+            assert name in documented, f"{name} is not in .env.example"
 
 
 def test_referenced_local_files_exist():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_support import CHART, GRAFANA, PROMETHEUS, SERVICES, run, tool
+from deploy_support import CHART, GRAFANA, PROMETHEUS, REQUIRED_SETTINGS, SERVICES, run, tool
 
 VALUES_FILES = ["values.yaml", "values-small.yaml", "values-large.yaml"]
 # What an operator must supply (secret.create) or point to (secret.existingSecret).
@@ -14,6 +14,8 @@ SECRETS = [
     "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
     "--set-string",
     "secret.pseudonymKey=test-pseudonym-key",
+    "--set-string",
+    "secret.kioskKey=test-kiosk-key-of-32-characters",
     "--set-string",
     "secret.jwtSecret=test-signing-key",
 ]
@@ -150,6 +152,46 @@ def test_autoscaling_beyond_the_partitions_is_refused():
 def test_secrets_are_required():
     done = helm("template", "motcua", str(CHART))
     assert done.returncode != 0 and "secret.mongoUrl is required" in done.stderr
+    for value, error in [("", "secret.kioskKey is required"), ("too-short", "at least 16 bytes")]:
+        done = helm(
+            "template", "motcua", str(CHART), *SECRETS, "--set-string", f"secret.kioskKey={value}"
+        )
+        assert done.returncode != 0 and error in done.stderr
+
+
+def provided_settings(container: dict, docs: list[dict]) -> set[str]:
+    """Names of the variables a container gets from its env and envFrom, as rendered."""
+    secrets, configs = of_kind(docs, "Secret"), of_kind(docs, "ConfigMap")
+    names = set()
+    for var in container.get("env", []):
+        ref = var.get("valueFrom", {}).get("secretKeyRef")
+        if ref is None or ref["key"] in secrets[ref["name"]]["data"]:
+            names.add(var["name"])
+    for source in container.get("envFrom", []):
+        if "secretRef" in source:
+            names |= set(secrets[source["secretRef"]["name"]]["data"])
+        if "configMapRef" in source:
+            names |= set(configs[source["configMapRef"]["name"]]["data"])
+    return names
+
+
+@pytest.mark.parametrize("values", VALUES_FILES)
+def test_every_required_setting_reaches_its_service(values: str):
+    docs = objects(render(values))
+    deployments = of_kind(docs, "Deployment")
+    for service, names in REQUIRED_SETTINGS.items():
+        [container] = deployments[f"motcua-{service}"]["spec"]["template"]["spec"]["containers"]
+        assert names <= provided_settings(container, docs), service
+
+
+def test_the_kiosk_key_must_be_in_an_existing_secret():
+    """With an existing Secret the chart cannot read it, so feedback names the key: a Secret
+    without it keeps the pod from starting instead of letting it fall back to the JWT secret."""
+    docs = objects(render("values.yaml", "--set", "secret.existingSecret=motcua-prod"))
+    feedback = of_kind(docs, "Deployment")["motcua-feedback"]
+    [container] = feedback["spec"]["template"]["spec"]["containers"]
+    [var] = [v for v in container["env"] if v["name"] == "MOTCUA_KIOSK_KEY"]
+    assert var["valueFrom"]["secretKeyRef"] == {"name": "motcua-prod", "key": "MOTCUA_KIOSK_KEY"}
 
 
 def test_provisioning_job_runs_before_install_and_upgrade_with_its_own_settings():

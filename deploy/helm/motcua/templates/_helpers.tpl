@@ -76,6 +76,7 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 MOTCUA_KAFKA_BOOTSTRAP: {{ required "kafka.bootstrap is required" .Values.kafka.bootstrap | quote }}
 MOTCUA_HTTP_HOST: "0.0.0.0"
 MOTCUA_SIMULATION: "0"
+MOTCUA_DEMO_DATA: {{ ternary "1" "0" (default false $c.demoData) | quote }}
 MOTCUA_LOG_LEVEL: {{ $c.logLevel | quote }}
 MOTCUA_TOPIC_PARTITIONS: {{ .Values.topics.partitions | quote }}
 MOTCUA_TOPIC_REPLICATION: {{ .Values.topics.replication | quote }}
@@ -93,6 +94,11 @@ MOTCUA_OIDC_AUDIENCE: {{ required "config.oidc.audience is required with config.
 {{- $s := .Values.secret -}}
 MOTCUA_MONGO_URL: {{ required "secret.mongoUrl is required (or set secret.existingSecret)" $s.mongoUrl | b64enc | quote }}
 MOTCUA_PSEUDONYM_KEY: {{ required "secret.pseudonymKey is required (or set secret.existingSecret)" $s.pseudonymKey | b64enc | quote }}
+{{- $kiosk := required "secret.kioskKey is required (or set secret.existingSecret)" $s.kioskKey }}
+{{- if lt (len $kiosk) 16 }}
+{{- fail "secret.kioskKey must be at least 16 bytes" }}
+{{- end }}
+MOTCUA_KIOSK_KEY: {{ $kiosk | b64enc | quote }}
 {{- if $s.jwtSecret }}
 MOTCUA_JWT_SECRET: {{ $s.jwtSecret | b64enc | quote }}
 {{- else if not .Values.config.oidc.jwksUrl }}

@@ -1,4 +1,4 @@
-"""``motcua-token --role receiver --unit H15.50.05.13``: print a development JWT."""
+"""``motcua-token --role receiver --unit H15.01.36``: print a development JWT."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from motcua_platform.auth.tokens import mint_token
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Mint a development JWT for Motcua")
     parser.add_argument("--role", action="append", required=True, help="repeatable")
-    parser.add_argument("--unit", required=True, help="agency code, e.g. H15.50.05.13")
+    parser.add_argument("--unit", required=True, help="agency code, e.g. H15.01.36")
     parser.add_argument("--subject", default=None)
     parser.add_argument("--name", default=None)
     parser.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
