@@ -4,8 +4,9 @@ package main
 // separate step, so two concurrent updates of one document can lose one of them, even when both
 // are guarded by a version filter (a version-guarded compare-and-set "wins" twice). MongoDB
 // applies each single-document update atomically, and Motcua's optimistic concurrency relies on
-// that. The gate restores it for local runs: it sits between clients and FerretDB and lets a
-// command that may write run only while no other command runs. Reads still run side by side.
+// that. The gate restores it for local runs: it sits between clients and FerretDB and lets only one
+// command that may write run at a time. Reads are not held: a read racing a write sees the
+// document before or after it, as on MongoDB; only write-write races lose updates.
 
 import (
 	"encoding/binary"
@@ -24,8 +25,8 @@ const (
 	moreToCome   = 1 << 1
 )
 
-// readOnly lists the commands that never change data; every other command takes the gate
-// exclusively, so an unknown or new command errs on the safe side.
+// readOnly lists the commands that never change data; every other command goes through the gate,
+// so an unknown or new command errs on the safe side.
 var readOnly = map[string]bool{
 	"find": true, "getMore": true, "aggregate": true, "count": true, "distinct": true,
 	"listCollections": true, "listDatabases": true, "listIndexes": true, "killCursors": true,
@@ -38,7 +39,7 @@ var readOnly = map[string]bool{
 
 type gate struct {
 	upstream string
-	mu       sync.RWMutex
+	writes   sync.Mutex
 }
 
 func (g *gate) serve(l net.Listener) error {
@@ -74,15 +75,12 @@ func (g *gate) handle(client net.Conn) {
 	}
 }
 
-// exchange forwards one request and its replies while holding the gate.
+// exchange forwards one request and its replies, holding the gate for a command that may write.
 func (g *gate) exchange(request []byte, client, server net.Conn) error {
 	name, flags := command(request)
-	if readOnly[name] {
-		g.mu.RLock()
-		defer g.mu.RUnlock()
-	} else {
-		g.mu.Lock()
-		defer g.mu.Unlock()
+	if !readOnly[name] {
+		g.writes.Lock()
+		defer g.writes.Unlock()
 	}
 	if _, err := server.Write(request); err != nil {
 		return fmt.Errorf("forwarding %s: %w", name, err)
