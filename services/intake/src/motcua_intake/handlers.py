@@ -229,16 +229,14 @@ async def _change(
     at: datetime,
     act: Callable[[Dossier], None],
 ) -> Dossier:
-    async with intake.store.locked(code):
-        for _ in range(SAVE_ATTEMPTS):
-            await intake.store.settle(code)
-            dossier, loaded = await intake.store.load(code)
-            require_scope(official, dossier, scope)
-            act(dossier)
-            try:
-                events = await intake.store.save(dossier, loaded, at)
-            except ConcurrencyConflict:
-                continue  # another replica changed it: decide again on the fresh state
-            intake.metrics.count(dossier, events)
-            return dossier
+    for _ in range(SAVE_ATTEMPTS):
+        dossier, loaded = await intake.store.load(code)
+        require_scope(official, dossier, scope)
+        act(dossier)
+        try:
+            events = await intake.store.save(dossier, loaded, at)
+        except ConcurrencyConflict:
+            continue  # another writer changed it: decide again on the fresh state
+        intake.metrics.count(dossier, events)
+        return dossier
     raise Conflict("dossier_busy", f"dossier {code} is being changed by others; try again")

@@ -4,10 +4,6 @@ state and the intake events it caused (the embedded outbox), through the platfor
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,11 +12,8 @@ from pymongo import ASCENDING, DESCENDING
 
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import UnknownDossier
-from motcua_intake.locks import KeyedLocks
 from motcua_platform.contracts import EventData
 from motcua_platform.mongo import AggregateStore, IndexSpec, Loaded
-
-log = logging.getLogger(__name__)
 
 COLLECTION = "dossiers"
 INDEXES = [
@@ -41,26 +34,12 @@ INDEXES = [
     ),
 ]
 PUBLIC_FIELDS = {"status": 1, "due_at": 1, "lookup_secret": 1}
-# A relay round scans the collection on FerretDB (about a second per few hundred dossiers
-# under load); if Kafka is down the outbox does not drain at all. Writers go ahead after this.
-SETTLE_SECONDS = 10.0
-SETTLE_INTERVAL_SECONDS = 0.025
 
 
 class DossierStore:
     def __init__(self, aggregates: AggregateStore, notify: Callable[[], None]) -> None:
         self.aggregates = aggregates
         self.notify = notify
-        self._locks = KeyedLocks()
-
-    def locked(self, code: str) -> contextlib.AbstractAsyncContextManager[None]:
-        """Serialise this process's writers of one dossier.
-
-        The version guard of :class:`AggregateStore` is what keeps replicas apart on MongoDB; on
-        FerretDB 1.24 a guarded update is not atomic (concurrent writers of one version both
-        succeed), so commands and the workflow subscriber of one process also queue here.
-        """
-        return self._locks.hold(code)
 
     async def create(self, dossier: Dossier, at: datetime) -> list[EventData]:
         """Insert a new dossier under its code; ``ConcurrencyConflict`` if the code is taken."""
@@ -70,26 +49,6 @@ class DossierStore:
         self.notify()
         return events
 
-    async def settle(self, code: str) -> None:
-        """Wait until the relay has published the dossier's pending events (at most SETTLE_SECONDS).
-
-        FerretDB 1.24 applies an update by rewriting the whole document from a read taken
-        outside any lock, so a command saved while the relay marks the same document published
-        can be silently overwritten — state and events lost (measured: 20 concurrent ``$set``
-        of different fields kept 3). The relay leaves a document alone once its outbox is
-        drained, so writers that wait for that take turns with it. On MongoDB this costs a read,
-        and a wait only in the milliseconds after another write of the same dossier.
-        """
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while time.monotonic() < deadline:
-            doc = await self.aggregates.collection.find_one({"_id": code}, {"outbox_pending": 1})
-            if doc is None or not doc.get("outbox_pending"):
-                return
-            await asyncio.sleep(SETTLE_INTERVAL_SECONDS)
-        log.warning(
-            "outbox of dossier %s not drained in %.0f s; writing anyway", code, SETTLE_SECONDS
-        )
-
     async def load(self, code: str) -> tuple[Dossier, Loaded]:
         loaded = await self.aggregates.load(code)
         if loaded is None:
@@ -98,7 +57,8 @@ class DossierStore:
 
     async def save(self, dossier: Dossier, loaded: Loaded, at: datetime) -> list[EventData]:
         """Write the new state and the events it recorded; ``ConcurrencyConflict`` if another
-        writer saved first."""
+        writer (a command, the workflow subscriber, a replica) saved first. The outbox relay's
+        bookkeeping leaves the version alone, so publishing never causes a conflict."""
         events = dossier.take_pending_events()
         envelopes = self.aggregates.envelopes(dossier.code, loaded.seq_head, events, at)
         await self.aggregates.save(dossier.code, loaded.version, dossier.to_document(), envelopes)

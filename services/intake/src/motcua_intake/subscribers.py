@@ -37,10 +37,6 @@ def workflow_handlers(intake: IntakeService) -> tuple[dict[str, Handler], Handle
                 raise Rejected(str(exc)) from exc
             return Decision(state={**dossier.to_document(), **seen} if changed else seen)
 
-        async with intake.store.locked(envelope.subject):
-            await intake.store.settle(envelope.subject)
-            return await apply_to_aggregate(
-                intake.store.aggregates, envelope.subject, envelope, decide
-            )
+        return await apply_to_aggregate(intake.store.aggregates, envelope.subject, envelope, decide)
 
     return dict.fromkeys(OBSERVED_TYPES, on_event), on_event

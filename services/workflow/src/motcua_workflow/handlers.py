@@ -35,7 +35,6 @@ async def execute(
 ) -> Case:
     """Run ``decide`` on the current case and save what it recorded."""
     for _ in range(ATTEMPTS):
-        await ctx.store.fence.wait(code)
         loaded = await ctx.store.load(code)
         subject = ctx.store.decode(loaded)
         if subject is None:

@@ -59,7 +59,6 @@ async def scan(ctx: WorkflowContext, now: datetime) -> ScanResult:
 
 async def scan_case(ctx: WorkflowContext, code: str, now: datetime) -> ScanResult:
     for _ in range(ATTEMPTS):
-        await ctx.store.fence.wait(code)
         loaded = await ctx.store.load(code)
         case = ctx.store.decode(loaded)
         if not isinstance(case, Case):

@@ -20,7 +20,6 @@ from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
 from motcua_workflow.domain.status import CLOCK_RUNNING_STATUSES, WORKING_STATUSES, CaseStatus
-from motcua_workflow.fence import RelayFence
 
 CASES = "cases"
 INTAKE_RECORD, CASE_RECORD = "intake", "case"
@@ -80,7 +79,6 @@ class CaseStore:
     ) -> None:
         self.aggregates = aggregates
         self.collection = aggregates.collection
-        self.fence = RelayFence(aggregates.collection)
         self.calendars = calendars
         self.warn_before_hours = warn_before_hours
 

@@ -96,7 +96,6 @@ async def apply_intake_event(ctx: WorkflowContext, envelope: Envelope, data: Eve
         seen.update(change=change, version=(loaded.version if loaded else 0) + 1)
         return Decision(state=store.document(change.subject), events=change.events, at=change.at)
 
-    await store.fence.wait(envelope.subject)
     outcome = await apply_to_aggregate(store.aggregates, envelope.subject, envelope, decide)
     if outcome is not Outcome.APPLIED:
         return outcome

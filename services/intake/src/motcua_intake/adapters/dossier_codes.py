@@ -1,17 +1,16 @@
 """Dossier numbering: ``<unit>-<YYMMDD>-<NNNN>``, unique per receiving unit and day, no gaps.
 
-The number is taken by inserting the dossier itself under its code (``_id``). A unique ``_id``
-is the one guarantee every MongoDB-wire server gives under concurrency, so two submissions can
-never get the same number, and a number is never taken without its dossier: there is no window
-between "number allocated" and "dossier stored" in which a crash or a failed insert could leave
-a gap in the tracking book (Sổ theo dõi hồ sơ).
+The number is taken by inserting the dossier itself under its code (``_id``). The unique ``_id``
+decides between concurrent submissions, so two can never get the same number, and a number is
+never taken without its dossier: there is no window between "number allocated" and "dossier
+stored" in which a crash or a failed insert could leave a gap in the tracking book (Sổ theo dõi
+hồ sơ).
 
-Why not ``find_one_and_update({"$inc": {"n": 1}})`` alone: on FerretDB 1.24 (SQLite) it is not
-atomic — 40 concurrent increments returned duplicates and left ``n`` at 5 — and even on MongoDB a
-number taken by the increment is lost if the dossier insert that follows fails. The counters
-collection is kept as a *hint* of the highest number used, so a submission normally succeeds at
-its first try; it only ever holds numbers that were really taken (``$max`` of taken numbers), so
-following it can never skip a free number.
+Why not ``find_one_and_update({"$inc": {"n": 1}})`` alone: the increment is atomic, but a number
+it hands out is lost if the dossier insert that follows fails (a crash, a dropped connection),
+and the book would have a gap. The counters collection is kept as a *hint* of the highest number
+used, so a submission normally succeeds at its first try; it only ever holds numbers that were
+really taken (``$max`` of taken numbers), so following it can never skip a free number.
 
 Within one process, submissions for the same unit and day take turns (a lock per key), so each
 finds the hint current and wins at its first try; the unique ``_id`` still decides between

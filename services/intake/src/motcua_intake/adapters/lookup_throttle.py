@@ -1,10 +1,10 @@
 """Throttling of wrong lookup secrets, per dossier code and per client, shared by all replicas.
 
 A wrong secret claims the next free "failure slot" of its key in the current window by inserting
-``{_id: "<key>@<window>#<n>"}``. Inserts with a unique ``_id`` are atomic on every
-MongoDB-wire server, whereas ``$inc`` loses updates under concurrency on FerretDB — and a
-throttle that undercounts parallel guesses would be no throttle. The key is blocked for the rest
-of the window once its last slot is taken; failures are rare, so the few inserts cost nothing.
+``{_id: "<key>@<window>#<n>"}``. The unique ``_id`` gives each of several parallel guesses its
+own slot — a throttle that undercounts parallel guesses would be no throttle — and the check is
+a single read by ``_id``. The key is blocked for the rest of the window once its last slot is
+taken; failures are rare, so the few inserts cost nothing.
 
 Fixed windows let up to twice the limit through around a window boundary; with a 40-bit secret
 that changes nothing an attacker could use.
