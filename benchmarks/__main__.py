@@ -44,7 +44,7 @@ async def bench_pipeline() -> None:
     db = client[f"bench_{uuid.uuid4().hex[:6]}"]
     try:
         store = AggregateStore(db["dossiers"], "intake")
-        await db["dossiers"].create_index([("outbox_pending", 1), ("lease_until", 1)])
+        await db["dossiers"].create_index([("outbox_pending", 1)])
         codes = [f"H15-240304-{i:05d}" for i in range(N)]
         start = time.perf_counter()
         for code in codes:

@@ -35,9 +35,11 @@ func main() {
 	socket := filepath.Join(socketDir, "ferretdb.sock")
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{Unix: socket},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
+		Listener: ferretdb.ListenerConfig{Unix: socket},
+		Handler:  "sqlite",
+		// WAL with synchronous=NORMAL: a commit survives a crash of any process; only a power
+		// loss may drop the last ones. A write then costs no fsync, which local runs can afford.
+		SQLiteURL: "file:" + *dataDir + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -22,9 +22,13 @@ async def test_provisioning_creates_the_declared_indexes(
     try:
         db = client[name]
         dossiers = set(await db["dossiers"].index_information())
-        assert {"outbox", "queue_by_receiving_unit", "queue_by_competent_unit", "by_citizen"} <= (
-            dossiers
-        )
+        expected = {
+            "outbox_pending",
+            "queue_by_receiving_unit",
+            "queue_by_competent_unit",
+            "by_citizen",
+        }
+        assert expected <= (dossiers)
         assert "by_citizen" in await db["access_log"].index_information()
         assert "expiry" in await db["lookup_throttle"].index_information()
     finally:

@@ -162,6 +162,34 @@ async def test_event_of_a_type_unknown_to_this_version_is_skipped_without_holdin
 
 
 @pytest.mark.integration
+async def test_one_relay_leads_a_collection_and_another_takes_over_when_it_stops(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        second = OutboxRelay(h.broker, h.topic, [mongo_db["dossiers"]], h.metrics)
+        await wait_for(lambda: _lead_held_by(mongo_db, h.relay.holder))
+        events = h.source_store.envelopes(code, 0, [withdrawal("a")], AT)
+        await h.source_store.save(code, 0, {"status": 2}, events)
+        assert await second.publish_pending() == 0  # the first relay holds the lease
+        await wait_for(lambda: _eq(len(h.applied), 1))
+
+        await h.relay.stop()
+        later = h.source_store.envelopes(code, 1, [withdrawal("b")], AT)
+        await h.source_store.save(code, 1, {"status": 2}, later)
+        assert await second.publish_pending() == 1
+        await wait_for(lambda: _eq(len(h.applied), 2))
+        assert h.applied == [(code, 1, "a"), (code, 2, "b")]
+        doc = await mongo_db["dossiers"].find_one({"_id": code})
+        assert doc["published_seq"] == 2 and doc["outbox_pending"] is False
+
+
+async def _lead_held_by(db: Any, holder: str) -> bool:
+    lease = await db["outbox_leases"].find_one({"_id": "dossiers"})
+    return lease is not None and lease["holder"] == holder
+
+
+@pytest.mark.integration
 async def test_republished_event_is_skipped_as_duplicate(
     mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
 ) -> None:

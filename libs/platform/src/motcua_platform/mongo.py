@@ -31,7 +31,7 @@ RESERVED = frozenset(
         "seq_head",
         "published_seq",
         "outbox_pending",
-        "lease_until",
+        "lease_until",  # written by earlier versions of the relay
         "inbox",
     }
 )
@@ -57,7 +57,7 @@ class IndexSpec:
     name: str | None = None
 
 
-OUTBOX_INDEX_KEYS = (("outbox_pending", ASCENDING), ("lease_until", ASCENDING))
+OUTBOX_INDEX_KEYS = (("outbox_pending", ASCENDING),)
 
 
 async def ensure_indexes(db: AsyncDatabase[dict[str, Any]], specs: Iterable[IndexSpec]) -> None:
@@ -93,7 +93,7 @@ class AggregateStore:
 
     @staticmethod
     def indexes(collection: str) -> list[IndexSpec]:
-        return [IndexSpec(collection, OUTBOX_INDEX_KEYS, name="outbox")]
+        return [IndexSpec(collection, OUTBOX_INDEX_KEYS, name="outbox_pending")]
 
     async def load(self, aggregate_id: str) -> Loaded | None:
         doc = await self.collection.find_one({"_id": aggregate_id})
@@ -145,7 +145,6 @@ class AggregateStore:
                 "seq_head": seq_head or 0,
                 "published_seq": 0,
                 "outbox_pending": bool(event_docs),
-                "lease_until": 0.0,
                 "inbox": dict(inbox or {}),
             }
             try:

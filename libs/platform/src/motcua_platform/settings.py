@@ -37,7 +37,7 @@ class PlatformSettings(BaseSettings):
     topic_replication: int = 1
     consumer_batch_size: int = Field(default=500, ge=1)
     relay_interval_seconds: float = Field(default=0.2, gt=0)
-    relay_lease_seconds: float = Field(default=15.0, gt=0)
+    relay_lease_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def database(self) -> str:

@@ -1,10 +1,12 @@
 """The outbox relay: publishes events that commands wrote into their aggregate documents.
 
-A command stores new state and its events in one document write. The relay claims documents with
-unpublished events (a short lease, so replicas do not publish the same document at the same time),
-publishes the events in sequence order with the idempotent producer, waits for every
-acknowledgement, then records the highest published ``seq``. A crash between publishing and
-recording re-publishes; consumers drop the duplicate by ``id``/``seq``.
+A command stores new state and its events in one document write. One relay per collection is
+active at a time: it holds a short lease in ``outbox_leases`` (renewed every round; a replica takes
+over when it lapses), so the relay needs no per-document claim and every write it makes is
+addressed by ``_id`` alone. It publishes each document's new events in ``seq`` order with the
+idempotent producer, waits for every acknowledgement, then records the highest published ``seq``.
+A crash between publishing and recording re-publishes; consumers drop the duplicate by
+``id``/``seq``.
 """
 
 from __future__ import annotations
@@ -12,16 +14,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
+
+
+LEASES = "outbox_leases"
 
 
 class OutboxRelay:
@@ -33,7 +42,8 @@ class OutboxRelay:
         metrics: PlatformMetrics,
         *,
         interval: float = 0.2,
-        lease_seconds: float = 15.0,
+        lease_seconds: float = 5.0,
+        gauge_seconds: float = 5.0,
         batch: int = 200,
     ) -> None:
         self.broker = broker
@@ -42,7 +52,10 @@ class OutboxRelay:
         self.metrics = metrics
         self.interval = interval
         self.lease_seconds = lease_seconds
+        self.gauge_seconds = gauge_seconds
         self.batch = batch
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._gauge_at = 0.0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -58,6 +71,12 @@ class OutboxRelay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        # Hand the leases back so a restarted or other replica takes over at once.
+        for coll in self.collections:
+            with contextlib.suppress(Exception):
+                await self._leases(coll).update_one(
+                    {"_id": coll.name, "holder": self.holder}, {"$set": {"until": 0.0}}
+                )
 
     async def _run(self) -> None:
         while True:
@@ -76,42 +95,49 @@ class OutboxRelay:
                 self._wake.clear()
 
     async def _refresh_gauge(self) -> None:
+        # Counting is a scan on some servers: often enough for a dashboard, not every round.
+        if time.monotonic() - self._gauge_at < self.gauge_seconds:
+            return
+        self._gauge_at = time.monotonic()
         pending = 0
         for coll in self.collections:
             pending += await coll.count_documents({"outbox_pending": True})
         self.metrics.outbox_pending.labels(self.metrics.service).set(pending)
 
     async def publish_pending(self) -> int:
-        """One relay round over every collection; returns the number of events published."""
+        """One round over every collection this relay leads; returns the events published."""
         total = 0
         for coll in self.collections:
-            claimed = await self._claim(coll)
-            if claimed:
-                total += await self._publish(coll, claimed)
+            if not await self._lead(coll):
+                continue
+            pending = await coll.find(
+                {"outbox_pending": True}, {"events": 1, "published_seq": 1, "seq_head": 1}
+            ).to_list(self.batch)
+            if pending:
+                total += await self._publish(coll, pending)
         return total
 
-    async def _claim(self, coll: AsyncCollection[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _leases(self, coll: AsyncCollection[dict[str, Any]]) -> AsyncCollection[dict[str, Any]]:
+        return coll.database[LEASES]
+
+    async def _lead(self, coll: AsyncCollection[dict[str, Any]]) -> bool:
+        """Take or renew this relay's lease on ``coll``; ``False`` while another relay holds it."""
         now = time.time()
-        candidates = coll.find(
-            {"outbox_pending": True, "lease_until": {"$lt": now}},
-            {"events": 1, "published_seq": 1, "seq_head": 1, "lease_until": 1},
-        ).limit(self.batch)
-        claimed = []
-        async for doc in candidates:
-            # Compare-and-set on the lease: only one replica wins each document.
-            won = await coll.update_one(
-                {"_id": doc["_id"], "lease_until": doc["lease_until"]},
-                {"$set": {"lease_until": now + self.lease_seconds}},
+        try:
+            await self._leases(coll).update_one(
+                {"_id": coll.name, "$or": [{"holder": self.holder}, {"until": {"$lt": now}}]},
+                {"$set": {"holder": self.holder, "until": now + self.lease_seconds}},
+                upsert=True,
             )
-            if won.modified_count == 1:
-                claimed.append(doc)
-        return claimed
+        except DuplicateKeyError:
+            return False  # the upsert found another relay's live lease
+        return True
 
     async def _publish(
         self, coll: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]
     ) -> int:
         futures: list[asyncio.Future[Any]] = []
-        sent: list[tuple[str, str]] = []
+        sent: list[str] = []
         for doc in docs:
             published = doc.get("published_seq", 0)
             for event in doc.get("events", []):
@@ -125,17 +151,25 @@ class OutboxRelay:
                     no_confirm=True,
                 )
                 futures.append(fut)
-                sent.append((event["type"], event["subject"]))
+                sent.append(event["type"])
         await asyncio.gather(*futures)
-        for event_type, _ in sent:
+        for event_type in sent:
             self.metrics.published(self.topic, event_type)
         for doc in docs:
-            head = doc.get("seq_head", 0)
-            await coll.update_one(
-                {"_id": doc["_id"]}, {"$max": {"published_seq": head}, "$set": {"lease_until": 0.0}}
-            )
-            # Clear the flag only if no command appended events meanwhile.
-            await coll.update_one(
-                {"_id": doc["_id"], "seq_head": head}, {"$set": {"outbox_pending": False}}
-            )
+            await self._mark_published(coll, doc["_id"], doc.get("seq_head", 0))
         return len(sent)
+
+    @staticmethod
+    async def _mark_published(
+        coll: AsyncCollection[dict[str, Any]], aggregate_id: str, head: int
+    ) -> None:
+        """Record progress and lower the pending flag, then raise it again if a command appended
+        events meanwhile: a command's own ``outbox_pending: True`` may have been overwritten by
+        the first write, never by the second, which reads after it."""
+        await coll.update_one(
+            {"_id": aggregate_id},
+            {"$max": {"published_seq": head}, "$set": {"outbox_pending": False}},
+        )
+        doc = await coll.find_one({"_id": aggregate_id}, {"seq_head": 1, "published_seq": 1})
+        if doc is not None and doc.get("seq_head", 0) > doc.get("published_seq", 0):
+            await coll.update_one({"_id": aggregate_id}, {"$set": {"outbox_pending": True}})
