@@ -3,6 +3,7 @@ non-geographic intake and the tracking book (Mẫu 07) as CSV or XLSX."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -20,7 +21,24 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(principal: Principal, unit: str | None, start: date, end: date) -> str:
+@dataclass(frozen=True)
+class ReportPeriod:
+    """The unit and the period (inclusive dates) a report covers, checked against the reader."""
+
+    unit: str
+    start: date
+    end: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def report_period(
+    start: date = Query(alias="from"),
+    end: date = Query(alias="to"),
+    unit: str | None = Query(default=None, description="Agency code; the reader's own unit"),
+    principal: Principal = Depends(report_readers),
+) -> ReportPeriod:
     unit = unit or principal.unit
     principal.require_unit(unit, "report")
     if end < start:
@@ -30,71 +48,53 @@ def _scope(principal: Principal, unit: str | None, start: date, end: date) -> st
             "to: the period ends before it starts",
             {"field": "to", "reason": "before 'from'"},
         )
-    return unit
-
-
-def _period(unit: str, start: date, end: date) -> dict[str, Any]:
-    return {"unit": unit, "from": start.isoformat(), "to": end.isoformat()}
+    return ReportPeriod(unit, start, end)
 
 
 @router.get("/summary", summary="Received, finished early/on time/late, open within/overdue")
 async def summary(
     request: Request,
-    start: date = Query(alias="from"),
-    end: date = Query(alias="to"),
-    unit: str | None = None,
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
-    principal: Principal = Depends(report_readers),
+    period: ReportPeriod = Depends(report_period),
 ) -> dict[str, Any]:
     ctx = context(request)
-    unit = _scope(principal, unit, start, end)
     moment = read_instant(ctx, at)
-    figures = await ctx.facts.summary(unit, start, end, moment)
-    return {**_period(unit, start, end), "at": moment.isoformat(), **figures.to_dict()}
+    figures = await ctx.facts.summary(period.unit, period.start, period.end, moment)
+    return {**period.to_dict(), "at": moment.isoformat(), **figures.to_dict()}
 
 
 @router.get("/processing-time", summary="Average processing time per procedure (QĐ 766 2.2)")
 async def processing_time(
     request: Request,
-    start: date = Query(alias="from"),
-    end: date = Query(alias="to"),
-    unit: str | None = None,
-    principal: Principal = Depends(report_readers),
+    period: ReportPeriod = Depends(report_period),
 ) -> dict[str, Any]:
     ctx = context(request)
-    unit = _scope(principal, unit, start, end)
-    rows = await ctx.facts.processing_time(unit, start, end)
-    return {**_period(unit, start, end), "procedures": [row.to_dict() for row in rows]}
+    rows = await ctx.facts.processing_time(period.unit, period.start, period.end)
+    return {**period.to_dict(), "procedures": [row.to_dict() for row in rows]}
 
 
 @router.get("/non-geographic", summary="Dossiers received for another unit's competence")
 async def non_geographic(
     request: Request,
-    start: date = Query(alias="from"),
-    end: date = Query(alias="to"),
-    unit: str | None = None,
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
-    principal: Principal = Depends(report_readers),
+    period: ReportPeriod = Depends(report_period),
 ) -> dict[str, Any]:
     ctx = context(request)
-    unit = _scope(principal, unit, start, end)
-    rows = await ctx.facts.non_geographic(unit, start, end, read_instant(ctx, at))
-    return {**_period(unit, start, end), "rows": [row.to_dict() for row in rows]}
+    rows = await ctx.facts.non_geographic(
+        period.unit, period.start, period.end, read_instant(ctx, at)
+    )
+    return {**period.to_dict(), "rows": [row.to_dict() for row in rows]}
 
 
 @router.get("/tracking-book", summary="Sổ theo dõi hồ sơ (Mẫu 07) as CSV or XLSX")
 async def tracking_book(
     request: Request,
-    start: date = Query(alias="from"),
-    end: date = Query(alias="to"),
-    unit: str | None = None,
     format: Literal["csv", "xlsx"] = "csv",
-    principal: Principal = Depends(report_readers),
+    period: ReportPeriod = Depends(report_period),
 ) -> Response:
     ctx = context(request)
-    unit = _scope(principal, unit, start, end)
-    rows = await ctx.facts.tracking_book(unit, start, end)
-    name = f"so-theo-doi-ho-so_{unit}_{start:%Y%m%d}-{end:%Y%m%d}.{format}"
+    rows = await ctx.facts.tracking_book(period.unit, period.start, period.end)
+    name = f"so-theo-doi-ho-so_{period.unit}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "xlsx":
         return Response(tracking_book_xlsx(rows), media_type=XLSX, headers=headers)
