@@ -253,6 +253,15 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
                 empty.append(f"rule {name}: {expr}")
         assert not empty, "expressions without data:\n" + "\n".join(empty)
 
+        # The timeliness dashboard's own "open within deadline" panel shows the scenario's number.
+        [within_panel] = [
+            expr
+            for board, title, expr in dashboard_queries()
+            if board == "motcua-timeliness.json" and title == "Đang trong hạn"
+        ]
+        [row] = await query(http, prom, substitute(within_panel, {"unit": COMMUNE}))
+        assert float(row["value"][1]) == 4
+
         finished = await query(
             http,
             prom,
