@@ -90,7 +90,7 @@ async def submit(
             field="resolve_on_the_spot",
         )
     applicant = await complete_applicant(intake, command.applicant, day, official)
-    submission = {
+    submission: dict[str, Any] = {
         "procedure": procedure,
         "version": procedure.version_at(day),
         "channel": command.channel,
@@ -112,7 +112,7 @@ async def submit(
         "result_delivery": command.result_delivery,
         "lookup_secret": new_lookup_secret(),
     }
-    acceptance = {
+    acceptance: dict[str, Any] = {
         "calendar": intake.calendar_for(receiving.code),
         "resolve_on_the_spot": command.resolve_on_the_spot,
         "fee_exemptions": command.fee_exemptions,

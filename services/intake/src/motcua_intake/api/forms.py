@@ -37,15 +37,16 @@ async def receipt(
 ) -> Response:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="receipt")
     unit = dossier.receiving_unit
-    args = {
-        "unit_name": intake.unit_name(unit),
-        "public_base_url": intake.public_base_url,
-        "place": intake.place(unit),
-    }
+    unit_name, place = intake.unit_name(unit), intake.place(unit)
+    base_url = intake.public_base_url
     if format == "html":
-        return HTMLResponse(render_receipt_html(dossier, **args))
+        return HTMLResponse(
+            render_receipt_html(dossier, unit_name=unit_name, public_base_url=base_url, place=place)
+        )
     try:
-        pdf = render_receipt_pdf(dossier, **args)
+        pdf = render_receipt_pdf(
+            dossier, unit_name=unit_name, public_base_url=base_url, place=place
+        )
     except FontNotFound as exc:
         raise ApiError(503, "pdf_unavailable", str(exc)) from exc
     return Response(
