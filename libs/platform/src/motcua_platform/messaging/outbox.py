@@ -18,6 +18,7 @@ import os
 import socket
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -155,21 +156,29 @@ class OutboxRelay:
         await asyncio.gather(*futures)
         for event_type in sent:
             self.metrics.published(self.topic, event_type)
-        for doc in docs:
-            await self._mark_published(coll, doc["_id"], doc.get("seq_head", 0))
+        await self._mark_published(coll, docs)
         return len(sent)
 
     @staticmethod
     async def _mark_published(
-        coll: AsyncCollection[dict[str, Any]], aggregate_id: str, head: int
+        coll: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]
     ) -> None:
-        """Record progress and lower the pending flag, then raise it again if a command appended
-        events meanwhile: a command's own ``outbox_pending: True`` may have been overwritten by
-        the first write, never by the second, which reads after it."""
-        await coll.update_one(
-            {"_id": aggregate_id},
-            {"$max": {"published_seq": head}, "$set": {"outbox_pending": False}},
-        )
-        doc = await coll.find_one({"_id": aggregate_id}, {"seq_head": 1, "published_seq": 1})
-        if doc is not None and doc.get("seq_head", 0) > doc.get("published_seq", 0):
-            await coll.update_one({"_id": aggregate_id}, {"$set": {"outbox_pending": True}})
+        """Record progress and lower the pending flags, then raise a flag again where a command
+        appended events meanwhile: a command's own ``outbox_pending: True`` may have been
+        overwritten by the first writes, never by the last, which reads after them. One write per
+        distinct ``seq_head`` in the batch (usually one or two), not one per document."""
+        by_head: dict[int, list[str]] = defaultdict(list)
+        for doc in docs:
+            by_head[doc.get("seq_head", 0)].append(doc["_id"])
+        for head, ids in by_head.items():
+            await coll.update_many(
+                {"_id": {"$in": ids}},
+                {"$max": {"published_seq": head}, "$set": {"outbox_pending": False}},
+            )
+        ids = [doc["_id"] for doc in docs]
+        now = coll.find({"_id": {"$in": ids}}, {"seq_head": 1, "published_seq": 1})
+        behind = [
+            doc["_id"] async for doc in now if doc.get("seq_head", 0) > doc.get("published_seq", 0)
+        ]
+        if behind:
+            await coll.update_many({"_id": {"$in": behind}}, {"$set": {"outbox_pending": True}})
