@@ -54,9 +54,9 @@ async def test_complaint_unanswered_past_15_working_days_is_overdue_then_answere
     assert item["state"] == "within" and "content" not in item and "contact" not in item
     assert await metric("motcua_complaints_open", unit=UNIT, state="within") == 1
 
-    ticked = await http.post(
-        f"{url}/admin/tick", json={"at": (due_at + timedelta(hours=1)).isoformat()}
-    )
+    later = {"at": (due_at + timedelta(hours=1)).isoformat()}
+    assert (await http.post(f"{url}/admin/tick", json=later, headers=official)).status_code == 403
+    ticked = await http.post(f"{url}/admin/tick", json=later, headers=auth("admin", UNIT))
     assert ticked.status_code == 200, ticked.text
     overdue = await http.get(
         f"{url}/complaints", params={"unit": UNIT, "state": "overdue"}, headers=official

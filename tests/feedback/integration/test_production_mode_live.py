@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from support.stack import auth
+
 
 @pytest.fixture(scope="module")
 async def production_url(stack_factory: Any) -> AsyncIterator[str]:
@@ -21,7 +23,11 @@ async def production_url(stack_factory: Any) -> AsyncIterator[str]:
 async def test_explicit_time_and_tick_are_refused_outside_simulation(
     production_url: str, http: httpx.AsyncClient
 ) -> None:
-    tick = await http.post(f"{production_url}/admin/tick", json={"at": "2030-01-01T08:00:00+07:00"})
+    tick = await http.post(
+        f"{production_url}/admin/tick",
+        json={"at": "2030-01-01T08:00:00+07:00"},
+        headers=auth("admin", "H15"),
+    )
     rating = await http.post(
         f"{production_url}/ratings",
         json={

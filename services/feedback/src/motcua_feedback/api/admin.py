@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel
 
-from motcua_feedback.api.deps import context
+from motcua_feedback.api.deps import an_admin, context
 from motcua_feedback.context import FeedbackContext
+from motcua_platform.auth import Principal
 
 router = APIRouter(tags=["admin"])
 
@@ -17,7 +18,11 @@ class Tick(BaseModel):
 
 
 @router.post("/admin/tick", summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)")
-async def tick(body: Tick, ctx: FeedbackContext = Depends(context)) -> dict[str, str]:
+async def tick(
+    body: Tick,
+    ctx: FeedbackContext = Depends(context),
+    _: Principal = Depends(an_admin),
+) -> dict[str, str]:
     now = ctx.runtime.time.tick(body.at)
     # Passing a PAKN's due time is what makes it overdue: recount at once.
     await ctx.refresh_complaints_open()

@@ -26,6 +26,7 @@ an_official = require_roles(*OFFICIALS)
 a_reader = require_roles(*READERS)
 a_summary_reader = require_roles(*SUMMARY_READERS)
 a_token_printer = require_roles("receiver", "leader", "admin")
+an_admin = require_roles("admin")
 
 _bearer = HTTPBearer(auto_error=False)
 
