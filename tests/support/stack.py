@@ -92,6 +92,8 @@ class Stack:
     kafka: str
     mongo: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # Every process ever started (replicas, restarts), so that none outlives the run.
+    started: list[ServiceProcess] = field(default_factory=list)
 
     def env_for(self, name: str, port: int, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
@@ -120,6 +122,7 @@ class Stack:
         )
         svc.start()
         self.services[name] = svc
+        self.started.append(svc)
         return svc
 
     def start_all(self) -> None:
@@ -133,6 +136,7 @@ class Stack:
         old.kill()
         svc = ServiceProcess(name, old.port, old.env, old.log_path)
         svc.start()
+        self.started.append(svc)
         svc.wait_ready()
         self.services[name] = svc
         return svc
@@ -141,7 +145,7 @@ class Stack:
         return self.services[name].url
 
     def stop_all(self) -> None:
-        for svc in self.services.values():
+        for svc in self.started:
             svc.stop()
 
 
