@@ -35,11 +35,15 @@ fetch_kafka() {
 
 fetch_ferretdb() {
   local src="$here/ferretdb"
-  local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go | sha256sum | cut -c1-16)"
+  local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh | sha256sum | cut -c1-16)"
   [[ -x "$FERRETDB_BIN" && -f "$stamp" ]] && return 0
   log "building FerretDB into $FERRETDB_BIN"
-  mkdir -p "$CACHE/bin"
-  (cd "$src" && GOFLAGS=-mod=mod go build -trimpath -o "$FERRETDB_BIN" .)
+  # Built from a vendored copy (in the cache, never in git) so that one line can be patched.
+  local build="$CACHE/ferretdb-build"
+  rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
+  cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$build/"
+  (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
+    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN" .)
   rm -f "$CACHE"/bin/.ferretdb-*
   touch "$stamp"
 }
