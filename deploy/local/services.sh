@@ -26,6 +26,25 @@ secret_file() {
 
 ready() { "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('http://127.0.0.1:$1/readyz', timeout=2).status == 200 else 1)" 2>/dev/null; }
 
+DEMO_COUNTER="H15.01.36-Q01"
+
+# The device link of a counter's kiosk, asked of the running feedback service by a leader of the
+# counter's unit (a counter code is <unit>-<counter id>): the only address at which the kiosk
+# page shows the dossiers returned at that counter.
+kiosk_link() {
+  local token
+  token="$("$BIN/motcua-token" --role leader --unit "${1%%-*}")" || return 1
+  MOTCUA_TOKEN="$token" "$PYTHON" - "http://127.0.0.1:${PORTS[feedback]}/kiosk/$1/link" <<'PY'
+import json, os, sys, urllib.request
+
+request = urllib.request.Request(
+    sys.argv[1], headers={"Authorization": "Bearer " + os.environ["MOTCUA_TOKEN"]}
+)
+with urllib.request.urlopen(request, timeout=5) as response:
+    print(json.load(response)["url"])
+PY
+}
+
 start() {
   : "${MOTCUA_JWT_SECRET:?MOTCUA_JWT_SECRET must be set (make run sets a local one)}"
   export MOTCUA_PSEUDONYM_KEY="${MOTCUA_PSEUDONYM_KEY:-$MOTCUA_JWT_SECRET-pseudonym}"
@@ -51,12 +70,17 @@ start() {
   done
   start_prometheus
   "$PYTHON" -m motcua_intake.demo --intake "http://127.0.0.1:${PORTS[intake]}" || log "demo data not loaded"
+  local kiosk
+  kiosk="$(kiosk_link "$DEMO_COUNTER" 2>/dev/null)" \
+    || kiosk="GET /kiosk/$DEMO_COUNTER/link with a leader's token (not reachable now)"
   cat <<MSG
 
 Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: time travel allowed)"):
   intake    http://127.0.0.1:${PORTS[intake]}/docs     (AsyncAPI: /asyncapi)
   workflow  http://127.0.0.1:${PORTS[workflow]}/docs
-  feedback  http://127.0.0.1:${PORTS[feedback]}/docs   kiosk: http://127.0.0.1:${PORTS[feedback]}/kiosk/H15.01.36-Q01
+  feedback  http://127.0.0.1:${PORTS[feedback]}/docs
+  kiosk     $kiosk
+            (device link of counter $DEMO_COUNTER: open it on the counter's tablet)
   metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
   Prometheus $( [[ -f "$RUN/prometheus.pid" ]] && echo "http://127.0.0.1:$PROM_PORT (rules and alerts from deploy/prometheus)" || echo "not installed (make tools installs it)")
   Kafka     127.0.0.1:${MOTCUA_KAFKA_PORT:-9092}    MongoDB wire 127.0.0.1:${MOTCUA_MONGO_PORT:-27017}

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from motcua_platform.contracts import dlq_topic
-from support.stack import Stack, auth, eventually
+from support.stack import Stack, auth, eventually, kiosk_device
 
 COMMUNE = "H15.01.36"  # Phường Buôn Ma Thuột, demo province Đắk Lắk
 COUNTER = "H15.01.36-Q01"
@@ -123,9 +123,10 @@ async def test_counter_dossier_is_processed_returned_and_rated_once(stack: Stack
         assert case["timeliness"] == "on_time"  # same-day procedure returned on its due day
 
         feedback = stack.url("feedback")
+        device = await kiosk_device(http, feedback, COUNTER)  # the counter's tablet
 
         async def waiting_at_kiosk() -> dict[str, Any] | None:
-            r = await http.get(f"{feedback}/kiosk/{COUNTER}/current")
+            r = await http.get(f"{feedback}/kiosk/{COUNTER}/current", headers=device)
             return r.json() if r.status_code == 200 and r.json()["dossier_code"] == code else None
 
         current = await eventually(waiting_at_kiosk)

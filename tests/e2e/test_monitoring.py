@@ -17,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from support.stack import Stack, auth, eventually, free_port
+from support.stack import Stack, auth, eventually, free_port, kiosk_device
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "deploy"))
@@ -135,8 +135,10 @@ async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
         return str(r.json()["code"])
 
     async def rate_at_kiosk(code: str, level: str) -> None:
+        device = await kiosk_device(http, feedback, COUNTER)
+
         async def showing() -> dict[str, Any] | None:
-            r = await http.get(f"{feedback}/kiosk/{COUNTER}/current")
+            r = await http.get(f"{feedback}/kiosk/{COUNTER}/current", headers=device)
             current = r.json() if r.status_code == 200 else None
             return current if current and current["dossier_code"] == code else None
 

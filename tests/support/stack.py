@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -158,6 +159,23 @@ def token(role: str | list[str], unit: str, subject: str | None = None) -> str:
 
 def auth(role: str | list[str], unit: str, subject: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(role, unit, subject)}"}
+
+
+async def kiosk_link(http: httpx.AsyncClient, feedback_url: str, counter: str) -> str:
+    """The device link of ``counter``'s kiosk, as a leader of the counter's unit gets it (a
+    counter code is ``<unit>-<counter id>``)."""
+    unit = counter.partition("-")[0]
+    r = await http.get(f"{feedback_url}/kiosk/{counter}/link", headers=auth("leader", unit))
+    assert r.status_code == 200, r.text
+    assert r.json()["counter"] == counter
+    return str(r.json()["url"])
+
+
+async def kiosk_device(http: httpx.AsyncClient, feedback_url: str, counter: str) -> dict[str, str]:
+    """The headers that make a client ``counter``'s kiosk: the device token of its link."""
+    link = await kiosk_link(http, feedback_url, counter)
+    [device] = parse_qs(urlsplit(link).query)["device"]
+    return {"X-Kiosk-Device": device}
 
 
 async def eventually(check, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -9,13 +9,14 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, Request, async_playwright, expect
 
 from motcua_platform.calendar import VN_TZ
-from support.stack import auth, eventually
+from support.stack import auth, eventually, kiosk_device, kiosk_link
 
 CHROMIUM = "/usr/bin/chromium"
 UNIT = "H15.07.01"
@@ -71,8 +72,21 @@ async def test_citizen_rates_very_satisfied_with_an_indicator_and_sees_thanks(
     feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page, metric: Any
 ) -> None:
     counter = new_counter()
-    await page.goto(f"{feedback_url}/kiosk/{counter}")
+    calls: list[Request] = []
+
+    def to_the_service(request: Request) -> None:
+        if request.url.split("?")[0].endswith(("/current", "/ratings")):
+            calls.append(request)
+
+    page.on("request", to_the_service)
+    # The tablet is set up once with the link a leader of the unit got for this counter.
+    link = await kiosk_link(http, feedback_url, counter)
+    assert link.startswith(f"{feedback_url}/kiosk/{counter}?device=")
+    response = await page.goto(link)
+    assert response is not None and response.ok
+    assert "connect-src 'self'" in response.headers["content-security-policy"]
     await expect(page.locator("#screen-waiting")).to_be_visible()
+    await expect(page.locator("#device-problem")).to_be_hidden()
     await expect(page.locator("#waiting-title")).to_have_text("Mời ông/bà đánh giá mức độ hài lòng")
 
     # The page polls every 2 s: the dossier returned at this counter appears without a reload.
@@ -98,6 +112,13 @@ async def test_citizen_rates_very_satisfied_with_an_indicator_and_sees_thanks(
     # After the thank-you screen the kiosk waits for the next citizen, not this dossier again.
     await expect(page.locator("#screen-waiting")).to_be_visible(timeout=15_000)
 
+    # Every call the page made carried the device token of its link: polling and the rating.
+    [device] = parse_qs(urlsplit(link).query)["device"]
+    posted = [c for c in calls if c.method == "POST"]
+    assert posted and len(calls) > len(posted)
+    for call in calls:
+        assert await call.header_value("x-kiosk-device") == device, call.url
+
 
 async def test_skipping_the_indicators_stores_the_overall_answer_and_a_second_is_refused(
     feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page
@@ -105,12 +126,14 @@ async def test_skipping_the_indicators_stores_the_overall_answer_and_a_second_is
     counter = new_counter()
     code = await return_at(workflow, counter)
 
+    device = await kiosk_device(http, feedback_url, counter)
+
     async def offered() -> dict[str, Any] | None:
-        r = await http.get(f"{feedback_url}/kiosk/{counter}/current")
+        r = await http.get(f"{feedback_url}/kiosk/{counter}/current", headers=device)
         return r.json() if r.status_code == 200 else None
 
     session = (await eventually(offered))["session"]
-    await page.goto(f"{feedback_url}/kiosk/{counter}")
+    await page.goto(await kiosk_link(http, feedback_url, counter))
     await expect(page.locator("#dossier-code")).to_have_text(code, timeout=30_000)
     await page.get_by_role("button", name="Rất hài lòng").click()
     await page.get_by_role("button", name="Bỏ qua").click()
@@ -129,3 +152,25 @@ async def test_skipping_the_indicators_stores_the_overall_answer_and_a_second_is
     )
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_rated"
+
+
+async def test_page_opened_without_its_device_link_shows_nothing_and_says_so(
+    feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page
+) -> None:
+    counter = new_counter()
+    code = await return_at(workflow, counter)
+    device = await kiosk_device(http, feedback_url, counter)
+
+    async def offered() -> bool:
+        r = await http.get(f"{feedback_url}/kiosk/{counter}/current", headers=device)
+        return r.status_code == 200 and r.json()["dossier_code"] == code
+
+    await eventually(offered)  # the counter's own kiosk would show the dossier now
+    other_link = await kiosk_link(http, feedback_url, new_counter())
+    [of_another_counter] = parse_qs(urlsplit(other_link).query)["device"]
+
+    for query in ("", f"?device={of_another_counter}"):
+        await page.goto(f"{feedback_url}/kiosk/{counter}{query}")
+        await expect(page.locator("#device-problem")).to_be_visible(timeout=15_000)
+        await expect(page.locator("#screen-waiting")).to_be_visible()
+        await expect(page.locator("#dossier-code")).to_have_text("")

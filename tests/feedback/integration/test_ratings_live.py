@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import FEEDBACK_TOPIC
 from motcua_platform.contracts.events import CaseStepStarted
-from support.stack import auth, eventually
+from support.stack import auth, eventually, kiosk_device
 
 COMMUNE = "H15.01.36"
 OTHER_COMMUNE = "H15.02.11"
@@ -33,8 +33,10 @@ def idem() -> dict[str, str]:
 
 
 async def waiting_at(http: httpx.AsyncClient, url: str, counter: str, code: str) -> Any:
+    device = await kiosk_device(http, url, counter)
+
     async def current() -> dict[str, Any] | None:
-        r = await http.get(f"{url}/kiosk/{counter}/current")
+        r = await http.get(f"{url}/kiosk/{counter}/current", headers=device)
         return r.json() if r.status_code == 200 and r.json()["dossier_code"] == code else None
 
     return await eventually(current)
@@ -74,7 +76,9 @@ async def test_returned_dossier_is_rated_once_at_its_counters_kiosk_and_counted(
     second = await http.post(f"{feedback_url}/ratings", json=rating, headers=idem())
     assert second.status_code == 409
     assert second.json()["error"]["code"] == "already_rated"
-    assert (await http.get(f"{feedback_url}/kiosk/{counter}/current")).status_code == 204
+    device = await kiosk_device(http, feedback_url, counter)
+    after = await http.get(f"{feedback_url}/kiosk/{counter}/current", headers=device)
+    assert after.status_code == 204
 
     summary = await http.get(
         f"{feedback_url}/ratings/summary", params={"unit": unit}, headers=auth("leader", unit)

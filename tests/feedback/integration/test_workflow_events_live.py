@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import WORKFLOW_TOPIC, Envelope, dlq_topic
 from motcua_platform.contracts.events import CaseReturned, CaseStepStarted, Channel, Timeliness
-from support.stack import eventually
+from support.stack import eventually, kiosk_device
 
 UNIT = "H15.06.01"
 
@@ -23,7 +23,8 @@ def new_code() -> str:
 
 
 async def on_kiosk(http: httpx.AsyncClient, url: str, counter: str, code: str) -> bool:
-    r = await http.get(f"{url}/kiosk/{counter}/current")
+    device = await kiosk_device(http, url, counter)
+    r = await http.get(f"{url}/kiosk/{counter}/current", headers=device)
     return r.status_code == 200 and r.json()["dossier_code"] == code
 
 

@@ -126,6 +126,18 @@ def test_script_polls_the_counter_and_posts_the_rating(page: str) -> None:
     assert "error.message" in code  # a 4xx answer's message is shown
 
 
+def test_script_sends_the_device_token_of_its_address_with_every_call(page: str) -> None:
+    code = "\n".join(text for attrs, text in parse(page).scripts if not attrs.get("type"))
+
+    assert 'queryParam("device")' in code and "window.location.search" in code
+    assert 'headers["X-Kiosk-Device"] = device' in code
+    # Both calls build their headers with it: the polling and the rating.
+    assert code.count("fetch(") == 2
+    assert code.count("headersWith(") == 3  # its definition and the two calls
+    assert "response.status === 401" in code
+    assert "device-problem" in page
+
+
 def test_configuration_is_passed_as_json(page: str) -> None:
     [config_text] = [
         text for attrs, text in parse(page).scripts if attrs.get("id") == "kiosk-config"

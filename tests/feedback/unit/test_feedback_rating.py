@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,13 +15,19 @@ from hypothesis import strategies as st
 from motcua_feedback.domain import (
     AlreadyRated,
     DossierRecord,
+    InvalidKioskDevice,
     InvalidRating,
     InvalidToken,
+    KioskDeviceRequired,
     KioskNotAllowed,
     NotRateable,
     ScoreOutOfRange,
     UnknownIndicator,
+    counter_unit,
     issue_kiosk_session,
+    kiosk_device_token,
+    require_kiosk_device,
+    verify_kiosk_device,
     verify_kiosk_session,
 )
 from motcua_platform.calendar import VN_TZ
@@ -505,3 +513,70 @@ def test_kiosk_session_proves_the_counter_and_the_dossier() -> None:
 def test_kiosk_session_key_must_not_be_short() -> None:
     with pytest.raises(ValueError):
         issue_kiosk_session(b"short", "Q01", CODE)
+
+
+def test_a_session_that_is_not_ascii_is_wrong_not_an_error() -> None:
+    assert not verify_kiosk_session(KEY, "ê" * 43, "Q01", CODE)
+
+
+# ------------------------------------------------------------------ kiosk device
+
+COUNTER = "H15.01.36-Q01"
+
+
+def test_device_token_is_a_keyed_hash_of_the_counter_with_its_own_prefix() -> None:
+    expected = hmac.new(KEY, b"kiosk-device:" + COUNTER.encode(), hashlib.sha256).digest()
+
+    token = kiosk_device_token(KEY, COUNTER)
+
+    assert token == base64.urlsafe_b64encode(expected).decode().rstrip("=")
+    assert "=" not in token and len(token) == 43
+    assert kiosk_device_token(KEY, COUNTER) == token  # derived: nothing to store
+    assert kiosk_device_token(b"x" * 32, COUNTER) != token
+    assert kiosk_device_token(KEY, "H15.01.36-Q02") != token
+
+
+def test_device_token_opens_its_own_counter_only() -> None:
+    token = kiosk_device_token(KEY, COUNTER)
+
+    assert verify_kiosk_device(KEY, token, COUNTER)
+    assert not verify_kiosk_device(KEY, token, "H15.01.36-Q02")
+    assert not verify_kiosk_device(b"x" * 32, token, COUNTER)
+    assert not verify_kiosk_device(KEY, token[:-1], COUNTER)
+    assert not verify_kiosk_device(KEY, "ê" * 43, COUNTER)
+    assert not verify_kiosk_device(KEY, None, COUNTER)
+    assert not verify_kiosk_device(KEY, "", COUNTER)
+
+
+def test_kiosk_without_its_device_token_is_refused_with_a_clear_code() -> None:
+    require_kiosk_device(KEY, kiosk_device_token(KEY, COUNTER), COUNTER)
+
+    with pytest.raises(KioskDeviceRequired) as missing:
+        require_kiosk_device(KEY, None, COUNTER)
+    with pytest.raises(InvalidKioskDevice) as wrong:
+        require_kiosk_device(KEY, kiosk_device_token(KEY, "H15.01.36-Q02"), COUNTER)
+
+    assert missing.value.code == "kiosk_device_required"
+    assert wrong.value.code == "invalid_kiosk_device"
+    assert not isinstance(wrong.value, KioskDeviceRequired)
+    assert COUNTER in wrong.value.message
+
+
+def test_device_key_must_not_be_short() -> None:
+    with pytest.raises(ValueError):
+        kiosk_device_token(b"short", COUNTER)
+
+
+@pytest.mark.parametrize(
+    ("counter", "unit"),
+    [
+        ("H15.01.36-Q01", "H15.01.36"),
+        ("H15-Q1", "H15"),
+        ("H15.01.36-Q-01", "H15.01.36"),
+        ("Q01", None),
+        ("-Q01", None),
+        ("H15.01.36-", None),
+    ],
+)
+def test_a_counter_belongs_to_the_unit_its_code_starts_with(counter: str, unit: str | None) -> None:
+    assert counter_unit(counter) == unit

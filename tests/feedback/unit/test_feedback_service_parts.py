@@ -14,7 +14,9 @@ from motcua_feedback.domain import (
     AlreadyRated,
     DerivedTokens,
     DossierRecord,
+    InvalidKioskDevice,
     InvalidToken,
+    KioskDeviceRequired,
     KioskNotAllowed,
     NotRateable,
     ScoreOutOfRange,
@@ -79,6 +81,8 @@ def test_kiosk_shows_initials_and_the_given_name_only() -> None:
         (TokenAlreadyUsed(CODE), 409, "token"),
         (InvalidToken(CODE, "sai"), 403, "token"),
         (KioskNotAllowed(CODE, "Q02"), 403, "kiosk_session"),
+        (KioskDeviceRequired("H15.01.36-Q01"), 401, "X-Kiosk-Device"),
+        (InvalidKioskDevice("H15.01.36-Q01"), 401, "X-Kiosk-Device"),
     ],
 )
 def test_domain_refusals_map_to_status_and_field(error: Exception, status: int, field: str) -> None:
@@ -130,5 +134,7 @@ def test_kiosk_key_falls_back_to_the_jwt_secret_and_must_not_be_short() -> None:
 
     assert from_jwt.kiosk_session_key != own.kiosk_session_key
     assert own.kiosk_session_key != own.rating_token_key  # one purpose per key
+    assert own.kiosk_device_key not in {own.kiosk_session_key, own.rating_token_key}
+    assert from_jwt.kiosk_device_key != own.kiosk_device_key
     with pytest.raises(RuntimeError):
         _ = FeedbackSettings(kiosk_key="short").kiosk_session_key

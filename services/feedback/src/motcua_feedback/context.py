@@ -19,6 +19,7 @@ class FeedbackContext:
     store: FeedbackStore
     metrics: FeedbackMetrics
     calendar: WorkingCalendar
+    kiosk_device_key: bytes
     kiosk_session_key: bytes
     rating_token_key: bytes
 
@@ -31,6 +32,7 @@ class FeedbackContext:
             metrics=FeedbackMetrics(runtime.metrics.registry),
             calendar=WorkingCalendar(),
             # Read at start-up: a missing or short key stops the service before it serves.
+            kiosk_device_key=settings.kiosk_device_key,
             kiosk_session_key=settings.kiosk_session_key,
             rating_token_key=settings.rating_token_key,
         )

@@ -9,8 +9,8 @@ from pydantic import Field, SecretStr
 
 from motcua_platform.settings import PlatformSettings
 
-# Below this a kiosk session or a rating token could be guessed, and guessing one is enough
-# to rate someone else's dossier.
+# Below this a kiosk device token, a kiosk session or a rating token could be guessed, and
+# guessing one is enough to rate someone else's dossier.
 MIN_KEY_BYTES = 16
 
 
@@ -20,8 +20,9 @@ class FeedbackSettings(PlatformSettings):
 
     kiosk_key: SecretStr | None = Field(
         default=None,
-        description="MOTCUA_KIOSK_KEY: signs kiosk sessions and derives online rating tokens; "
-        "falls back to the JWT secret in development",
+        description="MOTCUA_KIOSK_KEY: derives the kiosks' device links, signs kiosk sessions "
+        "and derives online rating tokens (a new key voids them all); falls back to the JWT "
+        "secret in development",
     )
     complaint_warn_before_hours: float = Field(
         default=8.0,
@@ -47,6 +48,10 @@ class FeedbackSettings(PlatformSettings):
     def kiosk_session_key(self) -> bytes:
         # A sub-key per purpose: a kiosk session can never double as a rating token.
         return hmac.new(self._secret(), b"motcua-kiosk-session", hashlib.sha256).digest()
+
+    @property
+    def kiosk_device_key(self) -> bytes:
+        return hmac.new(self._secret(), b"motcua-kiosk-device", hashlib.sha256).digest()
 
     @property
     def rating_token_key(self) -> bytes:

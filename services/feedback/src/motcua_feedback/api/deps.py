@@ -26,6 +26,8 @@ an_official = require_roles(*OFFICIALS)
 a_reader = require_roles(*READERS)
 a_summary_reader = require_roles(*SUMMARY_READERS)
 a_token_printer = require_roles("receiver", "leader", "admin")
+# A kiosk device link makes a tablet the counter's kiosk: handed out by the unit's leadership.
+a_kiosk_issuer = require_roles("leader", "admin")
 an_admin = require_roles("admin")
 
 _bearer = HTTPBearer(auto_error=False)

@@ -12,6 +12,7 @@ from motcua_feedback.domain import (
     AnswerAlreadyRated,
     FeedbackError,
     InvalidComplaint,
+    InvalidKioskDevice,
     InvalidRating,
     InvalidToken,
     KioskNotAllowed,
@@ -27,6 +28,7 @@ STATUS: dict[type[FeedbackError], int] = {
     TokenAlreadyUsed: 409,  # the token did work once: a conflict with that rating, not a forgery
     InvalidToken: 403,
     KioskNotAllowed: 403,
+    InvalidKioskDevice: 401,  # not (yet) the counter's kiosk: prove it with the device token
     NotRateable: 409,
     AlreadyRated: 409,
     InvalidRating: 422,

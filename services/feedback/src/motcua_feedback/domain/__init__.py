@@ -5,7 +5,8 @@
 - :mod:`.complaint` — ``Complaint``: a PAKN with its 15-working-day answer deadline.
 - :mod:`.figures` — satisfaction rate, 18-point score, QĐ 766 indicators 5.3 and 5.4.
 - :mod:`.tt01` — the nine TT 01/2018 indicators and their scores.
-- :mod:`.kiosk_session`, :mod:`.rating_token` — the proofs a kiosk or an online rating carries.
+- :mod:`.kiosk_session`, :mod:`.rating_token` — the proofs a kiosk device, a kiosk rating or an
+  online rating carries.
 """
 
 from motcua_feedback.domain.complaint import ComplainantContact, Complaint, answer_timeliness
@@ -15,8 +16,10 @@ from motcua_feedback.domain.errors import (
     AnswerAlreadyRated,
     FeedbackError,
     InvalidComplaint,
+    InvalidKioskDevice,
     InvalidRating,
     InvalidToken,
+    KioskDeviceRequired,
     KioskNotAllowed,
     NotAnswered,
     NotRateable,
@@ -32,7 +35,14 @@ from motcua_feedback.domain.figures import (
     dossier_satisfaction,
     rating_summary,
 )
-from motcua_feedback.domain.kiosk_session import issue_kiosk_session, verify_kiosk_session
+from motcua_feedback.domain.kiosk_session import (
+    counter_unit,
+    issue_kiosk_session,
+    kiosk_device_token,
+    require_kiosk_device,
+    verify_kiosk_device,
+    verify_kiosk_session,
+)
 from motcua_feedback.domain.rating import DossierRecord, Rating, TokenSource, hash_token
 from motcua_feedback.domain.rating_token import DerivedTokens, rating_token
 from motcua_feedback.domain.scope import Scope, unit_covers
@@ -49,8 +59,10 @@ __all__ = [
     "DossierSatisfaction",
     "FeedbackError",
     "InvalidComplaint",
+    "InvalidKioskDevice",
     "InvalidRating",
     "InvalidToken",
+    "KioskDeviceRequired",
     "KioskNotAllowed",
     "NotAnswered",
     "NotRateable",
@@ -63,11 +75,15 @@ __all__ = [
     "UnknownIndicator",
     "answer_timeliness",
     "complaint_summary",
+    "counter_unit",
     "dossier_satisfaction",
     "hash_token",
     "issue_kiosk_session",
+    "kiosk_device_token",
     "rating_summary",
     "rating_token",
+    "require_kiosk_device",
     "unit_covers",
+    "verify_kiosk_device",
     "verify_kiosk_session",
 ]

@@ -87,6 +87,30 @@ class KioskNotAllowed(FeedbackError):
         self.counter = counter
 
 
+class InvalidKioskDevice(FeedbackError):
+    """The caller did not prove it is the counter's own kiosk (thiết bị đánh giá tại quầy): its
+    device token is wrong, or was issued for another counter or under an earlier key."""
+
+    code = "invalid_kiosk_device"
+    field = "X-Kiosk-Device"
+
+    def __init__(self, counter: str, reason: str = "mã thiết bị không đúng") -> None:
+        super().__init__(
+            f"Thiết bị chưa được cấp quyền đánh giá tại quầy {counter}: {reason}. "
+            "Mở trang bằng đường liên kết thiết bị do lãnh đạo đơn vị cấp."
+        )
+        self.counter = counter
+
+
+class KioskDeviceRequired(InvalidKioskDevice):
+    """No device token at all: a page opened without its device link."""
+
+    code = "kiosk_device_required"
+
+    def __init__(self, counter: str) -> None:
+        super().__init__(counter, "thiếu mã thiết bị")
+
+
 class InvalidRating(FeedbackError):
     """The rating itself is malformed (level, channel, indicator key, missing receiver)."""
 

@@ -7,6 +7,9 @@
   var base = String(config.api_base || "").replace(/\/+$/, "");
   var currentUrl = base + "/kiosk/" + encodeURIComponent(config.counter) + "/current";
   var ratingsUrl = base + "/ratings";
+  // The counter's device token (mã thiết bị), from the device link this page was opened with:
+  // without it the service shows this tablet nothing.
+  var device = queryParam("device");
   var SCREENS = ["waiting", "rating", "indicators", "thanks", "error"];
 
   var state = {
@@ -21,6 +24,33 @@
   var timers = { poll: null, idle: null, back: null };
 
   function byId(id) { return document.getElementById(id); }
+
+  function queryParam(name) {
+    // URLSearchParams is missing from the oldest tablet browsers.
+    var pairs = window.location.search.replace(/^\?/, "").split("&");
+    for (var i = 0; i < pairs.length; i++) {
+      var eq = pairs[i].indexOf("=");
+      var key = eq < 0 ? pairs[i] : pairs[i].slice(0, eq);
+      if (key === name && eq >= 0) {
+        try {
+          return decodeURIComponent(pairs[i].slice(eq + 1).replace(/\+/g, " "));
+        } catch (e) { return ""; }
+      }
+    }
+    return "";
+  }
+
+  // The headers of every call to the service: the device token goes with each of them.
+  function headersWith(extra) {
+    var headers = { "Accept": "application/json" };
+    if (device) { headers["X-Kiosk-Device"] = device; }
+    Object.keys(extra || {}).forEach(function (k) { headers[k] = extra[k]; });
+    return headers;
+  }
+
+  function deviceRefused(refused) {
+    byId("device-problem").hidden = !refused;
+  }
 
   function announce(text) { byId("status").textContent = text; }
 
@@ -51,9 +81,13 @@
     // Only the waiting and choice screens follow the counter; a citizen in the middle of the
     // indicators must not see their dossier replaced.
     if (state.screen !== "waiting" && state.screen !== "rating") { schedulePoll(); return; }
-    fetch(currentUrl, { cache: "no-store", headers: { "Accept": "application/json" } })
+    fetch(currentUrl, { cache: "no-store", headers: headersWith() })
       .then(function (response) {
-        if (response.status === 204 || response.status === 404) { return null; }
+        // 401: this tablet is not (or no longer) the counter's kiosk; say so on the screen.
+        deviceRefused(response.status === 401);
+        if (response.status === 204 || response.status === 404 || response.status === 401) {
+          return null;
+        }
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
@@ -160,12 +194,11 @@
     setSending(true);
     fetch(ratingsUrl, {
       method: "POST",
-      headers: {
+      headers: headersWith({
         "Content-Type": "application/json",
-        "Accept": "application/json",
         // The same key on "Thử lại": a rating that did arrive is not stored twice.
         "Idempotency-Key": pending.key
-      },
+      }),
       body: JSON.stringify(pending.body)
     }).then(function (response) {
       if (response.ok) { finished(pending, true); return null; }

@@ -4,7 +4,10 @@ The tablet at the counter may sit on a network with no internet, so the page loa
 from elsewhere: styles, script, icons and the texts of the nine TT 01/2018 indicators are all in
 the document.
 
-The script talks to two endpoints, relative to ``api_base``:
+The page is opened through the counter's device link, ``/kiosk/{counter}?device=<token>``; the
+script reads ``device`` from its own address and sends it as ``X-Kiosk-Device`` with every call
+(a ``401`` on polling shows a notice for the staff). It talks to two endpoints, relative to
+``api_base``:
 
 - ``GET /kiosk/{counter}/current`` every 2 s → ``200 {"dossier_code", "procedure_name",
   "applicant_name", "session"}`` for the dossier just returned at this counter, or ``204`` when
