@@ -17,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from support.stack import Stack, auth, eventually, free_port, kiosk_device
+from support.stack import Stack, answers_ok, auth, eventually, free_port, kiosk_device
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "deploy"))
@@ -80,11 +80,8 @@ def prometheus(tmp_path: Path) -> Any:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/-/ready", timeout=1).status_code == 200:
-                    return url
-            except httpx.HTTPError:
-                pass
+            if answers_ok(f"{url}/-/ready", timeout=1):
+                return url
             time.sleep(0.2)
         raise RuntimeError((tmp_path / "prometheus.log").read_text()[-2000:])
 

@@ -23,6 +23,14 @@ SECRET = "e2e-signing-key-" + "x" * 24
 SERVICES = ("intake", "workflow", "feedback")
 
 
+def answers_ok(url: str, timeout: float = 2.0) -> bool:
+    """Whether ``url`` answers 200 now; a refused or timed-out connection is just "not yet"."""
+    try:
+        return httpx.get(url, timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -55,11 +63,8 @@ class ServiceProcess:
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if answers_ok(f"{self.url}/readyz"):
+                return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.tail()}")
 

@@ -26,7 +26,8 @@ from motcua_feedback.domain import (
 )
 from motcua_feedback.metrics import open_complaint_counts
 from motcua_feedback.settings import FeedbackSettings
-from motcua_feedback.store import dossier_state, record_of, unit_path
+from motcua_feedback.store import dossier_state, record_of
+from motcua_platform.agency import unit_path
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
+from motcua_platform.agency import above, unit_path, within
 from motcua_platform.auth import Principal, TokenVerifier, mint_token
 from motcua_platform.clock import SimulatedClock, SimulationDisabled, SystemClock, TimeSource
 from motcua_platform.errors import ApiError
@@ -103,3 +104,9 @@ def test_running_simulated_time_moves_with_the_machine_between_jumps() -> None:
     assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)
     clock.advance_to(datetime(2024, 3, 5, tzinfo=UTC))
     assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)
+
+
+def test_agency_codes_nest_by_whole_segments() -> None:
+    assert within("H15", "H15") and within("H15", "H15.01.36") and not within("H1", "H15")
+    assert above("H15", "H15.01") and not above("H15", "H15") and not above("H15.0", "H15.01")
+    assert unit_path("H15.01.36") == ["H15", "H15.01", "H15.01.36"] and unit_path(None) == []

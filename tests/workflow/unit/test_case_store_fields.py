@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from motcua_platform.agency import unit_path
 from motcua_platform.calendar import VN_TZ
 from motcua_workflow.calendars import Calendars
 from motcua_workflow.domain import Actor, Case
-from motcua_workflow.store import CaseStore, task_of, unit_path
+from motcua_workflow.store import CaseStore, task_of
 
 MakeCase = Callable[..., Case]
 

@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from motcua_feedback.domain import Complaint, DossierRecord, Scope
 from motcua_feedback.domain.figures import reference_time
+from motcua_platform.agency import unit_path
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.mongo import AggregateStore, IndexSpec
 
@@ -51,15 +52,6 @@ INDEXES = [
 
 # The embedded event log and consumed-seq map are the store's; queries never need them.
 _NOT_STATE = {"events": 0, "inbox": 0}
-
-
-def unit_path(unit: str | None) -> list[str]:
-    """The unit and every unit above it (``H15``, ``H15.01``, ``H15.01.36``): a supervising unit
-    matches its communes with one equality on an indexed array."""
-    if not unit:
-        return []
-    parts = unit.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def hash_secret(secret: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from motcua_platform.agency import unit_path
 from motcua_platform.contracts.events import Timeliness
 from motcua_platform.mongo import IndexSpec
 from motcua_workflow.domain import Case, codec
@@ -32,7 +33,6 @@ from motcua_workflow.domain.reports import (
 )
 from motcua_workflow.domain.status import CaseStatus
 from motcua_workflow.forms import TrackingBookRow
-from motcua_workflow.store import unit_path
 
 FACTS = "case_facts"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from motcua_platform.agency import unit_path
 from motcua_platform.contracts.events import CaseEventData
 from motcua_platform.mongo import AggregateStore, IndexSpec, Loaded
 from motcua_workflow.calendars import Calendars
@@ -38,13 +39,6 @@ INDEXES = [
     # Gauges: open cases per unit.
     IndexSpec(CASES, (("open", 1), ("unit", 1)), name="open_cases"),
 ]
-
-
-def unit_path(unit: str) -> list[str]:
-    """``H15.01.36`` → ``["H15", "H15.01", "H15.01.36"]``: one equality match finds a unit's
-    dossiers and those of every unit it supervises (an index, no regular expression)."""
-    parts = unit.split(".")
-    return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
 
 
 @dataclass(frozen=True)

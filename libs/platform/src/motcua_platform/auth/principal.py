@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from motcua_platform.agency import within
 from motcua_platform.errors import ApiError
 
 ROLES = frozenset({"receiver", "specialist", "leader", "admin", "auditor"})
-
-
-def supervises(unit: str, other: str) -> bool:
-    """Agency codes are hierarchical (TT 10/2016): ``H15`` supervises ``H15.50.05.13``."""
-    return other == unit or other.startswith(unit + ".")
 
 
 @dataclass(frozen=True)
@@ -22,7 +18,7 @@ class Principal:
     name: str | None = None
 
     def can_access(self, unit: str | None) -> bool:
-        return unit is not None and supervises(self.unit, unit)
+        return unit is not None and within(self.unit, unit)
 
     def require_unit(self, unit: str | None, what: str = "resource") -> None:
         """403 for another unit's data (a commune official never sees another commune's

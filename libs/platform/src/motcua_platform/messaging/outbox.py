@@ -57,6 +57,7 @@ class OutboxRelay:
         self.batch = batch
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._gauge_at = 0.0
+        self._held_until: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -73,6 +74,7 @@ class OutboxRelay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         # Hand the leases back so a restarted or other replica takes over at once.
+        self._held_until.clear()
         for coll in self.collections:
             with contextlib.suppress(Exception):
                 await self._leases(coll).update_one(
@@ -122,8 +124,11 @@ class OutboxRelay:
         return coll.database[LEASES]
 
     async def _lead(self, coll: AsyncCollection[dict[str, Any]]) -> bool:
-        """Take or renew this relay's lease on ``coll``; ``False`` while another relay holds it."""
+        """Take or renew this relay's lease on ``coll``; ``False`` while another relay holds it.
+        A lease held for more than half its length is not renewed yet: no write per idle poll."""
         now = time.time()
+        if self._held_until.get(coll.name, 0.0) - now > self.lease_seconds / 2:
+            return True
         try:
             await self._leases(coll).update_one(
                 {"_id": coll.name, "$or": [{"holder": self.holder}, {"until": {"$lt": now}}]},
@@ -131,7 +136,9 @@ class OutboxRelay:
                 upsert=True,
             )
         except DuplicateKeyError:
+            self._held_until.pop(coll.name, None)
             return False  # the upsert found another relay's live lease
+        self._held_until[coll.name] = now + self.lease_seconds
         return True
 
     async def _publish(

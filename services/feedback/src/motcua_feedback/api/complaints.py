@@ -18,14 +18,13 @@ from motcua_feedback.api.deps import (
     an_official,
     context,
     idempotent,
-    optional_principal,
-    require_role,
     resolve_at,
 )
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import Complaint
 from motcua_platform.auth import Principal
 from motcua_platform.errors import NotFound
+from motcua_platform.http.security import check_roles, optional_principal
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["complaints"])
@@ -176,7 +175,7 @@ async def read_complaint(
     if principal is None:
         handlers.require_secret(state, secret)
         return reports.complaint_view(ctx, complaint, ctx.runtime.time.now(), personal=True)
-    require_role(principal, *READERS)
+    check_roles(principal, *READERS)
     principal.require_unit(complaint.unit, "complaint")
     # Reads of personal data are logged: who, what, when (architecture §9).
     log.info(

@@ -6,13 +6,11 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from motcua_feedback.context import FeedbackContext
-from motcua_platform.auth import Principal, TokenVerifier
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 from motcua_platform.http.security import require_roles
@@ -30,32 +28,9 @@ a_token_printer = require_roles("receiver", "leader", "admin")
 a_kiosk_issuer = require_roles("leader", "admin")
 an_admin = require_roles("admin")
 
-_bearer = HTTPBearer(auto_error=False)
-
 
 def context(request: Request) -> FeedbackContext:
     return request.app.state.feedback
-
-
-def optional_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Principal | None:
-    """The official behind a bearer token, if one was sent (citizens send none); a token that
-    is sent must be valid."""
-    if credentials is None:
-        return None
-    verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(credentials.credentials)
-
-
-def require_role(principal: Principal, *roles: str) -> None:
-    if not principal.has_any(*roles):
-        raise ApiError(
-            403,
-            "forbidden_role",
-            f"requires one of the roles {sorted(roles)}",
-            {"required": sorted(roles), "roles": sorted(principal.roles)},
-        )
 
 
 def resolve_at(ctx: FeedbackContext, at: datetime | None) -> datetime:

@@ -16,9 +16,7 @@ from motcua_feedback.api.deps import (
     a_token_printer,
     context,
     idempotent,
-    optional_principal,
     period_bound,
-    require_role,
     resolve_at,
 )
 from motcua_feedback.context import FeedbackContext
@@ -26,6 +24,7 @@ from motcua_feedback.domain import NotRateable, Rating, Scope, rating_token
 from motcua_platform.auth import Principal
 from motcua_platform.auth.tokens import Unauthenticated
 from motcua_platform.errors import ApiError, NotFound
+from motcua_platform.http.security import check_roles, optional_principal
 
 router = APIRouter(tags=["ratings"])
 
@@ -53,7 +52,7 @@ async def post_rating(
         # A paper sheet is typed in by a receiver of the dossier's unit (checked on load).
         if principal is None:
             raise Unauthenticated("bearer token required to enter a paper rating")
-        require_role(principal, "receiver")
+        check_roles(principal, "receiver")
     at = resolve_at(ctx, body.at)
 
     async def command() -> tuple[int, dict[str, Any]]:

@@ -20,6 +20,7 @@ from vietnam_provinces import Province, VietNamDivisionType, Ward
 from motcua_intake.data import load_json
 from motcua_intake.domain.errors import RoutingFailed, UnknownUnit
 from motcua_intake.domain.procedures import Procedure
+from motcua_platform.agency import above, within
 
 UnitLevel = Literal["province", "commune"]
 
@@ -57,17 +58,14 @@ class Unit:
 
 
 def supervises(parent_code: str, child_code: str) -> bool:
-    """Whether ``parent_code`` is a strict ancestor of ``child_code`` by the dotted-prefix rule.
-
-    ``H15`` supervises ``H15.50.05.13``; ``H1`` does not supervise ``H15`` (whole segments only);
-    a unit does not supervise itself (use :func:`within_scope` for "itself or below").
-    """
-    return child_code.startswith(parent_code + ".")
+    """Whether ``parent_code`` is a strict ancestor of ``child_code`` (``H15`` supervises
+    ``H15.01.36``; a unit does not supervise itself: :func:`within_scope` is "itself or below")."""
+    return above(parent_code, child_code)
 
 
 def within_scope(scope_code: str, unit_code: str) -> bool:
     """Whether an official of ``scope_code`` may see ``unit_code``: the unit itself or below."""
-    return unit_code == scope_code or supervises(scope_code, unit_code)
+    return within(scope_code, unit_code)
 
 
 class UnitRegistry:
