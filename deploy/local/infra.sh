@@ -26,9 +26,9 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 fetch_kafka() {
   local stamp="$KAFKA_LIBS/.pom-$(sha256sum "$here/kafka/pom.xml" | cut -c1-16)"
   [[ -f "$stamp" ]] && return 0
-  log "fetching Kafka jars from Maven Central into $KAFKA_LIBS"
   rm -rf "$KAFKA_LIBS"
-  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+  "$here/timed.sh" "fetching Kafka's jars from Maven Central (first run only, about a minute)" \
+    mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$KAFKA_LIBS" -DincludeScope=runtime
   touch "$stamp"
 }
@@ -37,13 +37,14 @@ fetch_ferretdb() {
   local src="$here/ferretdb"
   local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh | sha256sum | cut -c1-16)"
   [[ -x "$FERRETDB_BIN" && -f "$stamp" ]] && return 0
-  log "building FerretDB into $FERRETDB_BIN"
   # Built from a vendored copy (in the cache, never in git) so that one line can be patched.
   local build="$CACHE/ferretdb-build"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$build/"
-  (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
-    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN" .)
+  (cd "$build" && "$here/timed.sh" "downloading FerretDB's Go modules (first run only)" \
+      env GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
+    && "$here/timed.sh" "building FerretDB with Go (first run only, one to three minutes)" \
+      go build -mod=vendor -trimpath -o "$FERRETDB_BIN" .)
   rm -f "$CACHE"/bin/.ferretdb-*
   touch "$stamp"
 }
