@@ -71,10 +71,16 @@ def uv() -> str:
 
 
 def run(
-    cmd: list[str], *, stdin: str | None = None, cwd: Path = REPO
+    cmd: list[str],
+    *,
+    stdin: str | None = None,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a command; return it if it succeeded, else fail the test with its output."""
-    done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300)
+    done = subprocess.run(
+        cmd, input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
     if done.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
     return done

@@ -52,6 +52,7 @@ def test_the_stack_has_every_part():
         "kafka-exporter",
         "mongodb-exporter",
         "prometheus",
+        "alertmanager",
         "grafana",
     }
 
@@ -200,3 +201,14 @@ def test_grafana_gets_the_provisioning_and_the_dashboards_where_the_provider_loo
     home = PurePosixPath(env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"])
     assert str(home.parent) == path and (GRAFANA / "dashboards" / home.name).is_file()
     assert env["MOTCUA_PROMETHEUS_URL"] == "http://prometheus:9090"
+
+
+def test_alertmanager_renders_the_shared_config_and_prometheus_sends_to_it():
+    bound = mounts("alertmanager")
+    assert bound["/etc/motcua"] == (REPO / "deploy" / "alertmanager").resolve()
+    [command] = STACK["alertmanager"]["command"]
+    assert command.startswith("/etc/motcua/render.sh /etc/motcua/alertmanager.yml ")
+    template = (REPO / "deploy" / "alertmanager" / "alertmanager.yml").read_text()
+    placeholders = set(re.findall(r"\$\{(ALERTMANAGER_\w+)\}", template))
+    assert placeholders == set(STACK["alertmanager"]["environment"])
+    assert "alertmanager" in STACK["prometheus"]["depends_on"]

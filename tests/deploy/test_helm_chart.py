@@ -18,6 +18,16 @@ SECRETS = [
     "secret.kioskKey=test-kiosk-key-of-32-characters",
     "--set-string",
     "secret.jwtSecret=test-signing-key",
+    "--set-string",
+    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
+    "--set-string",
+    "alertmanager.smtp.from=motcua@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.platform=cntt@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.counter=lanhdao@example.gov.vn",
+    "--set-string",
+    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
 ]
 
 
@@ -83,7 +93,8 @@ def test_production_settings_render_valid_objects():
         "monitoring.grafanaDashboards.datasource.enabled=true",
     )
     docs = objects(manifests)
-    assert not of_kind(docs, "Secret"), "no Secret is created when an existing one is named"
+    secrets = set(of_kind(docs, "Secret"))
+    assert secrets == {"motcua-alertmanager"}, "no Secret is created when an existing one is named"
     config = of_kind(docs, "ConfigMap")["motcua-config"]["data"]
     assert config["MOTCUA_OIDC_JWKS_URL"] == "https://sso.example.gov.vn/certs"
     validate(manifests, "-exists", "Secret/motcua-prod")
@@ -107,7 +118,7 @@ def test_each_service_runs_as_configured(values: str):
     version = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
     docs = objects(render(values))
     deployments = of_kind(docs, "Deployment")
-    assert set(deployments) == {f"motcua-{s}" for s in SERVICES}
+    assert set(deployments) == {f"motcua-{s}" for s in SERVICES} | {"motcua-alertmanager"}
     for service, port in SERVICES.items():
         pod = deployments[f"motcua-{service}"]["spec"]["template"]["spec"]
         [container] = pod["containers"]
@@ -134,7 +145,8 @@ def test_sizing_is_consistent(values: str):
             container["resources"]["requests"]["memory"]
             and container["resources"]["limits"]["memory"]
         )
-    assert set(of_kind(docs, "PodDisruptionBudget")) == set(of_kind(docs, "Deployment"))
+    # Every service keeps a replica through a node drain; the single Alertmanager may move.
+    assert set(of_kind(docs, "PodDisruptionBudget")) == {f"motcua-{s}" for s in SERVICES}
 
 
 def test_autoscaling_beyond_the_partitions_is_refused():
