@@ -94,8 +94,8 @@ def test_counter_submission_counts_received_accepted_prefilled_and_on_the_spot(
         resolve_on_the_spot=True,
     )
     metrics.count(dossier, dossier.take_pending_events())
-    by_channel = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "counter"}
-    per_unit = {"unit": "H15.01.36", "procedure": "1.001193"}
+    by_channel = {"unit": "H15.01.36", "channel": "counter"}
+    per_unit = {"unit": "H15.01.36"}
     assert sample(registry, "motcua_dossiers_received_total", by_channel) == 1
     assert sample(registry, "motcua_dossiers_accepted_total", by_channel) == 1
     assert sample(registry, "motcua_dossiers_prefilled_total", per_unit) == 1
@@ -112,7 +112,7 @@ def test_supplement_request_and_refusal_are_counted(submission: Submission) -> N
     metrics.count(dossier, dossier.take_pending_events())
     labels = {"unit": "H15.01.36", "stage": "intake"}
     assert sample(registry, "motcua_supplements_requested_total", labels) == 1
-    refused = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "online"}
+    refused = {"unit": "H15.01.36", "channel": "online"}
     assert sample(registry, "motcua_dossiers_refused_total", refused) == 1
 
 

@@ -56,6 +56,11 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
             "number, and the key must stay the same for the life of the data"
         )
     units = UnitRegistry.load_default()
+    catalogue = (
+        Catalogue.load(settings.catalogue_file)
+        if settings.catalogue_file
+        else Catalogue.load_default()
+    )
     db = runtime.db
     return IntakeService(
         store=DossierStore(runtime.store(DOSSIERS), runtime.relay.notify),
@@ -69,13 +74,9 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
             per_code=settings.lookup_failures_per_code,
             per_client=settings.lookup_failures_per_client,
         ),
-        catalogue=(
-            Catalogue.load(settings.catalogue_file)
-            if settings.catalogue_file
-            else Catalogue.load_default()
-        ),
+        catalogue=catalogue,
         units=units,
-        metrics=IntakeMetrics(runtime.metrics.registry),
+        metrics=IntakeMetrics(runtime.metrics.registry, units.all(), catalogue.list()),
         pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
