@@ -160,6 +160,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             readiness=self.readiness,
             lifespan=self.lifespan,
+            root_path=s.root_path,
         )
         app.state.token_verifier = TokenVerifier(
             secret=s.jwt_secret.get_secret_value() if s.jwt_secret else None,

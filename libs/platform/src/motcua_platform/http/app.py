@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from motcua_platform.errors import ApiError
 from motcua_platform.metrics import PlatformMetrics
@@ -24,6 +25,21 @@ log = logging.getLogger(__name__)
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 
 
+class RootPath:
+    """Serves the app under an ingress path prefix (MOTCUA_ROOT_PATH), whether or not the ingress
+    strips it: Starlette routes a path with or without the ASGI root_path, and /docs and
+    /openapi.json name it. Not uvicorn's --root-path, which prepends it to every path and so
+    needs an ingress that strips the prefix, which Kubernetes' Ingress cannot say portably."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app, self.prefix = app, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = {**scope, "root_path": self.prefix}
+        await self.app(scope, receive, send)
+
+
 def create_app(
     *,
     title: str,
@@ -31,8 +47,11 @@ def create_app(
     readiness: ReadinessCheck,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     description: str = "",
+    root_path: str = "",
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, lifespan=lifespan, version="1")
+    if root_path.rstrip("/"):
+        app.add_middleware(RootPath, prefix=root_path.rstrip("/"))
     _install_error_handlers(app)
     _install_request_metrics(app, metrics)
 
