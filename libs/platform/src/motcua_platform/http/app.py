@@ -17,7 +17,7 @@ from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from motcua_platform.errors import ApiError
+from motcua_platform.errors import ApiError, ErrorBody
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,19 @@ def create_app(
     description: str = "",
     root_path: str = "",
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, lifespan=lifespan, version="1")
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        version="1",
+        # Every error has the one body; declared for the ranges, which also keeps FastAPI from
+        # documenting a 422 body the API never sends.
+        responses={
+            "4XX": {"model": ErrorBody, "description": "Refused: the one error body"},
+            "5XX": {"model": ErrorBody, "description": "Failed or unavailable: the one error body"},
+        },
+    )
+    _errors_are_json(app)
     if root_path.rstrip("/"):
         app.add_middleware(RootPath, prefix=root_path.rstrip("/"))
     _install_error_handlers(app)
@@ -73,6 +85,24 @@ def create_app(
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _errors_are_json(app: FastAPI) -> None:
+    """FastAPI documents an operation's extra responses in the operation's own media type, so an
+    HTML page would show HTML errors; every error is the JSON ErrorBody."""
+    document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = document()
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status in ("4XX", "5XX"):
+                    if status in operation.get("responses", {}):
+                        operation["responses"][status]["content"] = body
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def error_response(error: ApiError) -> JSONResponse:
