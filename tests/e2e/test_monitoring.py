@@ -211,7 +211,7 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
     stack.start_all()
     prom = prometheus(stack)
     started = time.time()
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         # Let Prometheus see every counter before it moves, so rate() sees the increments.
         await eventually(lambda: _targets_up(http, prom, 3))
         await eventually(

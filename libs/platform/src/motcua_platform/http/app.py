@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from motcua_platform.errors import ApiError, ErrorBody
+from motcua_platform.http.docs import install_docs
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ def create_app(
         description=description,
         lifespan=lifespan,
         version="1",
+        # Served from the package (install_docs): no CDN.
+        docs_url=None,
+        redoc_url=None,
         # Every error has the one body; declared for the ranges, which also keeps FastAPI from
         # documenting a 422 body the API never sends.
         responses={
@@ -62,6 +66,7 @@ def create_app(
         },
     )
     _errors_are_json(app)
+    install_docs(app)
     if root_path.rstrip("/"):
         app.add_middleware(RootPath, prefix=root_path.rstrip("/"))
     _install_error_handlers(app)

@@ -1,0 +1,67 @@
+"""The API pages load nothing from outside: every script, style and icon of /docs and /asyncapi is
+served by the service itself (also under an ingress path prefix)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from motcua_platform.http.app import create_app
+from motcua_platform.metrics import PlatformMetrics
+
+REFERENCE = re.compile(r'(?:src|href)="([^"]*)"|(?:url|css_url|js_url)\s*[:=]\s*["\']([^"\']+)')
+
+
+async def ready() -> dict[str, bool]:
+    return {}
+
+
+def references(page: str) -> list[str]:
+    return [a or b for a, b in REFERENCE.findall(page)]
+
+
+async def assert_self_contained(client: httpx.AsyncClient, path: str, prefix: str) -> str:
+    page = await client.get(f"{prefix}{path}")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    found = references(page.text)
+    assert found, page.text[:500]
+    assert not re.search(r"https?://", page.text.split("<script>")[0]), page.text[:800]
+    for url in found:
+        if url.startswith("data:"):
+            continue
+        assert url.startswith(f"{prefix}/"), url
+        asset = await client.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 1000, url
+    return page.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/intake"])
+async def test_swagger_ui_is_served_from_the_package(prefix: str) -> None:
+    app = create_app(title="t", metrics=PlatformMetrics("t"), readiness=ready, root_path=prefix)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        page = await assert_self_contained(client, "/docs", prefix)
+        assert f"{prefix}/openapi.json" in page
+        assert (await client.get(f"{prefix}/redoc")).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def workflow_app() -> FastAPI:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTCUA_JWT_SECRET", "docs-test-secret")
+        from motcua_workflow.main import build_app
+
+        return build_app()
+
+
+async def test_the_asyncapi_page_is_served_from_the_package(workflow_app: FastAPI) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=workflow_app), base_url="http://t"
+    ) as client:
+        page = await assert_self_contained(client, "/asyncapi", "")
+        document = (await client.get("/asyncapi.json")).json()
+    assert document["asyncapi"].startswith("3.") and '"channels"' in page
