@@ -65,3 +65,37 @@ async def test_the_asyncapi_page_is_served_from_the_package(workflow_app: FastAP
         page = await assert_self_contained(client, "/asyncapi", "")
         document = (await client.get("/asyncapi.json")).json()
     assert document["asyncapi"].startswith("3.") and '"channels"' in page
+
+
+async def test_the_asyncapi_document_has_one_typed_message_per_event_type(
+    workflow_app: FastAPI,
+) -> None:
+    from motcua_platform.contracts import EVENT_TYPES
+    from motcua_platform.http.asyncapi_doc import topic_of
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=workflow_app), base_url="http://t"
+    ) as client:
+        document = (await client.get("/asyncapi.json")).json()
+    schemas = document["components"]["schemas"]
+    seen: set[str] = set()
+    for name, channel in document["channels"].items():
+        address = channel["address"]
+        if address.endswith(".dlq"):
+            continue
+        expected = {t for t in EVENT_TYPES if address.endswith(topic_of(t))}
+        assert set(channel["messages"]) == expected, name
+        for event_type, ref in channel["messages"].items():
+            message = document["components"]["messages"][ref["$ref"].rsplit("/", 1)[-1]]
+            payload = message["payload"]
+            assert payload["properties"]["type"]["const"] == event_type
+            model = payload["properties"]["data"]["$ref"].rsplit("/", 1)[-1]
+            assert model == EVENT_TYPES[event_type].__name__
+            assert set(schemas[model]["properties"]) == set(EVENT_TYPES[event_type].model_fields)
+            seen.add(event_type)
+    # Workflow publishes case events and consumes intake's and feedback's.
+    assert {t for t in EVENT_TYPES if t.startswith("case.")} <= seen
+    assert {t for t in EVENT_TYPES if t.startswith("dossier.")} <= seen
+    for operation in document["operations"].values():
+        channel = document["channels"][operation["channel"]["$ref"].rsplit("/", 1)[-1]]
+        assert len(operation["messages"]) == len(channel["messages"])

@@ -18,6 +18,7 @@ from motcua_platform.auth import TokenVerifier
 from motcua_platform.clock import TimeSource, clock_for
 from motcua_platform.contracts import Envelope
 from motcua_platform.http.app import create_app
+from motcua_platform.http.asyncapi_doc import typed
 from motcua_platform.http.docs import asyncapi_page
 from motcua_platform.http.idempotency import COLLECTION as IDEMPOTENCY
 from motcua_platform.http.idempotency import IdempotencyKeys
@@ -173,11 +174,11 @@ class ServiceRuntime:
 
         @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.0 document of the topics")
         async def asyncapi_json() -> JSONResponse:
-            return JSONResponse(spec.to_specification().to_jsonable())
+            return JSONResponse(typed(spec.to_specification().to_jsonable()))
 
         @app.get("/asyncapi", tags=["ops"], include_in_schema=False)
         async def asyncapi_html(request: Request) -> HTMLResponse:
-            return asyncapi_page(request, spec.to_specification().to_jsonable(), title)
+            return asyncapi_page(request, typed(spec.to_specification().to_jsonable()), title)
 
         return app
 
