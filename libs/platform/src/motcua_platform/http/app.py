@@ -7,12 +7,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,6 +25,13 @@ from motcua_platform.metrics import PlatformMetrics
 log = logging.getLogger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+
+
+class Readiness(BaseModel):
+    """The answer of /readyz, 200 or 503 (the one answer that is not an error body)."""
+
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, bool]
 
 
 class RootPath:
@@ -76,7 +84,13 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="Broker and database reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="Broker and database reachable",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A dependency does not answer"}},
+    )
     async def readyz() -> JSONResponse:
         checks = await readiness()
         ok = all(checks.values())
