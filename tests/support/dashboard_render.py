@@ -260,15 +260,13 @@ def _draw(ax, panel, values, instant, ranged) -> Shown:
         return shown
     if kind == "bargauge":
         bars = [(*styled(n, panel, i), v) for i, (n, v, _) in enumerate(series)]
-        names = [n for n, _, _ in bars][::-1]
-        ax.barh(
-            names,
-            [v for _, _, v in bars][::-1],
-            color=[threshold_colour(v, panel) for _, _, v in bars][::-1],
-        )
-        for y, (_, _, v) in enumerate(bars[::-1]):
-            ax.text(v, y, " " + fmt(v, panel), color=COLOURS["text"], va="center", fontsize=8)
-        ax.set_xticks([])
+        top = max([v for _, _, v in bars] + [1e-9])
+        for y, (name, _, v) in enumerate(reversed(bars)):
+            ax.barh(y, v, color=threshold_colour(v, panel), height=0.7)
+            ax.text(0.01 * top, y, f" {name}", color="white", va="center", fontsize=9)
+            ax.text(v, y, f" {fmt(v, panel)}", color=COLOURS["text"], va="center", fontsize=9)
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xticks([]), ax.set_yticks([])
         shown.series = [(n, v) for n, _, v in bars]
         return shown
     if kind == "table":
