@@ -28,6 +28,7 @@ from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_intake.store import INDEXES as DOSSIER_INDEXES
 from motcua_intake.store import DossierStore
 from motcua_intake.subscribers import workflow_handlers
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
 from motcua_platform.mongo import ensure_indexes as create_indexes
@@ -79,6 +80,7 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
         pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
+        calendars=CalendarProvider.from_settings(settings),
     )
 
 
