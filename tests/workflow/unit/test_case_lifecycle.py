@@ -22,6 +22,7 @@ from motcua_platform.contracts.events import (
     DossierAccepted,
     Timeliness,
 )
+from motcua_platform.timeliness import OpenTimeliness
 from motcua_workflow.domain import (
     Actor,
     AlreadyResolved,
@@ -33,7 +34,6 @@ from motcua_workflow.domain import (
     InvalidValue,
     NotAssignee,
     NotPermitted,
-    OpenTimeliness,
     OutOfOrder,
     event_model_for,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -14,6 +14,7 @@ from motcua_feedback.context import FeedbackContext
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 from motcua_platform.http.security import require_roles
+from motcua_platform.timeliness import period_bounds
 
 # Who may do what (architecture §9). Auditors read; they never change anything.
 OFFICIALS = ("receiver", "specialist", "leader", "admin")
@@ -57,8 +58,8 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
         return None
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
-            return datetime.combine(day, time(), VN_TZ)
+            day = date.fromisoformat(value)
+            return period_bounds(day, day)[1 if end else 0]
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ApiError(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from motcua_intake.domain.procedures import HOURS_PER_WORKING_DAY
 from motcua_platform.calendar import VN_TZ
+from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
 
 def time_text(moment: datetime) -> str:

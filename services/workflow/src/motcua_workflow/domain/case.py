@@ -41,6 +41,7 @@ from motcua_platform.contracts.events import (
     StepPlan,
     Timeliness,
 )
+from motcua_platform.timeliness import classify_finish
 from motcua_workflow.domain import codec
 from motcua_workflow.domain.actors import Actor
 from motcua_workflow.domain.deadlines import processing_hours, resumed_dues, step_due
@@ -68,7 +69,6 @@ from motcua_workflow.domain.status import (
     WORKING_STATUSES,
     CaseStatus,
 )
-from motcua_workflow.domain.timeliness import classify_finish
 
 DOCUMENT_VERSION = 1
 Outcome = Literal["approved", "denied"]

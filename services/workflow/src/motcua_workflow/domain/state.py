@@ -32,6 +32,12 @@ from motcua_platform.contracts.events import (
     SupplementPolicy,
     Timeliness,
 )
+from motcua_platform.timeliness import (
+    OpenTimeliness,
+    classify_finish,
+    counted_late_qd766,
+    open_timeliness,
+)
 from motcua_workflow.domain.events import (
     extra,
     extra_datetime,
@@ -42,7 +48,6 @@ from motcua_workflow.domain.records import HandOver, Pause, Step, instant
 from motcua_workflow.domain.status import (
     CaseStatus,
 )
-from motcua_workflow.domain.timeliness import OpenTimeliness, classify_finish, classify_open
 
 
 @dataclass(kw_only=True)
@@ -119,16 +124,16 @@ class CaseState:
         return self.pauses[-1] if self.pauses and self.pauses[-1].ended_at is None else None
 
     def open_timeliness(self, at: datetime) -> OpenTimeliness | None:
-        """Đang trong hạn / quá hạn at ``at`` for an open case; ``None`` once finished.
-
-        While waiting for the citizen the clock is stopped, so the wait's start is what counts
-        (QĐ 766: "the request time is taken as its end time").
-        """
+        """Đang trong hạn / quá hạn at ``at`` for an open case; ``None`` once finished."""
         if not self.status.is_open:
             return None
         pause = self.open_pause
-        moment = pause.started_at if pause is not None else at
-        return classify_open(self.original_due_at, moment)
+        return open_timeliness(
+            self.original_due_at,
+            at,
+            paused_since=None if pause is None else pause.started_at,
+            supplement_count=self.supplement_count,
+        )
 
     # ------------------------------------------------------------------ the one state change
 
@@ -234,7 +239,7 @@ class CaseState:
     def _on_supplement_requested(self, event: CaseSupplementRequested) -> None:
         self.status = CaseStatus.SUPPLEMENT_REQUESTED
         self.supplement_count = event.count
-        self.counted_late_qd766 = event.count > 1
+        self.counted_late_qd766 = counted_late_qd766(event.count)
         self.pauses.append(
             Pause(started_at=instant(event.at), reason=event.reason, policy=event.policy)
         )

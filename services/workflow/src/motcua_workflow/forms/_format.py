@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from motcua_platform.calendar import VN_TZ
-from motcua_workflow.domain.timeliness import TIMELINESS_LABELS, Timeliness
+from motcua_platform.timeliness import TIMELINESS_LABELS, Timeliness
 
 BLANK = "……"
 
