@@ -14,10 +14,10 @@ from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import InvalidStatus
 from motcua_intake.domain.lookup_secret import printable_secret
-from motcua_intake.domain.personal_id import mask
 from motcua_intake.domain.procedures import Component
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.forms.formatting import legal_time_text, money_text, place_date_text, time_text
+from motcua_platform.personal_id import mask
 
 DELIVERY_LABELS = {
     "counter": "Bộ phận Một cửa (nhận trực tiếp)",
