@@ -17,7 +17,7 @@ from motcua_intake.adapters.applicant_history import ApplicantHistory
 from motcua_intake.adapters.citizen_registry import DemoCitizenRegistry
 from motcua_intake.adapters.dossier_codes import DossierCodes
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
-from motcua_intake.api import install_error_handlers, routers
+from motcua_intake.api import routers
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
@@ -99,7 +99,6 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
 
     app = runtime.create_app("Motcua intake", DESCRIPTION)
     app.state.intake = intake
-    install_error_handlers(app)
     for router in routers():
         app.include_router(router)
     _seed_demo_data_on_start(app, settings, intake)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from motcua_platform.appointments import require_office_time
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     CaseDeadlineWarning,
@@ -328,7 +329,8 @@ class Case(CaseState):
     ) -> list[CaseEventData]:
         """Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): the one extension the law allows.
 
-        Refused a second time, after the current due time, or with a date not after it.
+        Refused a second time, after the current due time, with a date not after it, or with a
+        date outside the office hours of a working day.
         Timeliness stays measured against the original due date.
         """
         at = aware(at)
@@ -348,6 +350,8 @@ class Case(CaseState):
                 f"the new date must be after the current due time {self.due_at.isoformat()}",
                 field="new_due_at",
             )
+        # The citizen is told to come back then: the office must be open.
+        require_office_time(self._cal, new_due, "new_due_at")
         require_in_order(self, at)
         return self._record(
             CaseExtended(
