@@ -79,7 +79,8 @@ def summary(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
         "status": int(dossier.status),
         "status_name": dossier.status.api_name,
         "status_label": dossier.status.label,
-        "due_at": iso(dossier.due_at),
+        "due_at": iso(dossier.due_at),  # the appointment; read appointment_at (kept a version)
+        "appointment_at": iso(dossier.due_at),
         "prefilled_fields": list(dossier.prefilled_fields),
         "receipt_url": None,
         **links(intake, dossier),

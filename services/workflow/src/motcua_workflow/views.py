@@ -45,6 +45,9 @@ def case_view(subject: Case | KnownDossier, at: datetime) -> dict[str, Any]:
     if case.stopped_at is not None:
         links["stop_notice"] = f"/cases/{case.code}/stop-notice"
     view.update(
+        # The two instants ``due_at`` / ``original_due_at`` stand for, by name (additive).
+        appointment_at=plain(case.due_at),
+        legal_due_at=plain(case.original_due_at),
         status=int(case.status),
         status_name=case.status.label,
         state=None if open_state is None else open_state.value,
@@ -62,6 +65,8 @@ def known_view(dossier: KnownDossier) -> dict[str, Any]:
         status_name=dossier.status.label,
         due_at=None,
         original_due_at=None,
+        appointment_at=None,
+        legal_due_at=None,
         timeliness=None,
         state=None,
         steps=[],
@@ -105,6 +110,8 @@ def task_item(case: Case, at: datetime) -> dict[str, Any]:
         "assignee": None if task is None else task.assignee,
         "due_at": plain(case.due_at),
         "original_due_at": plain(case.original_due_at),
+        "appointment_at": plain(case.due_at),
+        "legal_due_at": plain(case.original_due_at),
         "step_due_at": None if step is None else plain(step.due_at),
         "state": state.value,
         "extended": case.extended,

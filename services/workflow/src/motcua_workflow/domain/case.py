@@ -54,7 +54,6 @@ from motcua_workflow.domain.errors import (
     InvalidTransition,
     InvalidValue,
 )
-from motcua_workflow.domain.events import extra
 from motcua_workflow.domain.guards import (
     aware,
     require_current_step,
@@ -105,7 +104,7 @@ class Case(CaseState):
                     name=first.name,
                     step_unit=first.unit,
                     # The official who received the dossier does the counter's own step.
-                    assignee=(extra(accepted, "received_by") if first.role == "receiver" else None),
+                    assignee=(accepted.received_by if first.role == "receiver" else None),
                     allotted_hours=first.hours,
                     due_at=step_due(calendar, case.accepted_at, first.hours, case.due_at),
                 )
@@ -118,7 +117,8 @@ class Case(CaseState):
     ) -> Case:
         """The state right after acceptance, before any workflow event."""
         accepted_at = instant(accepted.accepted_at)
-        due = instant(accepted.due_at)
+        due = instant(accepted.legal_due_at or accepted.due_at)
+        appointment = instant(accepted.appointment_at or accepted.due_at)
         return cls(
             code=code,
             unit=accepted.competent_unit,
@@ -126,8 +126,8 @@ class Case(CaseState):
             procedure_code=accepted.procedure_code,
             procedure_version=accepted.procedure_version,
             procedure_name=accepted.procedure_name,
-            unit_name=extra(accepted, "competent_unit_name") or "",
-            receiving_unit_name=extra(accepted, "receiving_unit_name") or "",
+            unit_name=accepted.competent_unit_name or "",
+            receiving_unit_name=accepted.receiving_unit_name or "",
             applicant_name=accepted.applicant.full_name,
             applicant_phone=accepted.applicant.phone,
             channel=accepted.channel,
@@ -138,7 +138,7 @@ class Case(CaseState):
             fee_total=accepted.fee_total,
             return_counter=accepted.return_counter,
             accepted_at=accepted_at,
-            due_at=due,
+            due_at=appointment,
             original_due_at=due,
             steps=_plan_steps(accepted),
             updated_at=accepted_at,
@@ -544,10 +544,14 @@ class Case(CaseState):
 
     def _record(self, *events: CaseEventData) -> list[CaseEventData]:
         """Apply and keep for publishing; every decision goes through here."""
+        published = []
         for event in events:
             self.apply(event)
-            self.pending_events.append(event)
-        return list(events)
+            # Every published case event says the national status it leaves the case in, so no
+            # consumer has to re-derive it.
+            published.append(event.model_copy(update={"status": self.status}))
+        self.pending_events.extend(published)
+        return published
 
     def _stage(self) -> str:
         step = self.current_step
