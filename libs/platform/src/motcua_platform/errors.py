@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden"]
+RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
 
 
 class ApiError(Exception):
@@ -47,7 +47,8 @@ class Refusal(Exception):
     """A legal or business rule refused a value or a command.
 
     Raised by pure domain code, which knows no HTTP: ``kind`` says how the web layer answers
-    (``invalid`` 422, ``not_found`` 404, ``conflict`` 409, ``forbidden`` 403) and ``field`` names
+    (``invalid`` 422, ``not_found`` 404, ``conflict`` 409, ``forbidden`` 403, ``unauthorized``
+    401) and ``field`` names
     the part of the request at fault.
     """
 
@@ -80,6 +81,7 @@ STATUS_OF_KIND: dict[RefusalKind, int] = {
     "not_found": 404,
     "conflict": 409,
     "forbidden": 403,
+    "unauthorized": 401,
 }
 
 
