@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi import Request
 
-from motcua_platform.auth import Principal
+from motcua_platform.auth import Principal, roles
 from motcua_platform.clock import SimulationDisabled
 from motcua_platform.http.security import require_roles
 from motcua_workflow.context import WorkflowContext
@@ -16,17 +16,13 @@ from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
 from motcua_workflow.handlers import Guard
 
-OFFICIALS = ("receiver", "specialist", "leader", "admin", "auditor")
-CASE_WORKERS = ("receiver", "specialist", "leader")
-REPORT_READERS = ("leader", "admin", "auditor", "receiver")
-
-# Role dependencies, built once (architecture §9).
-officials = require_roles(*OFFICIALS)
-case_workers = require_roles(*CASE_WORKERS)
-leaders = require_roles("leader")
-returners = require_roles("receiver", "leader")  # the counter hands the result over
-report_readers = require_roles(*REPORT_READERS)
-admins = require_roles("admin")
+# Role dependencies from the one roles table, built once.
+officials = require_roles(*roles.READERS)
+case_workers = require_roles(*roles.CASE_WORKERS)
+leaders = require_roles(*roles.LEADERS)
+returners = require_roles(*roles.RETURNERS)
+report_readers = require_roles(*roles.REPORT_READERS)
+admins = require_roles(*roles.ADMINS)
 
 
 def context(request: Request) -> WorkflowContext:
