@@ -12,6 +12,7 @@ test, not the domain). The series are counted in the text exposition Prometheus 
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -97,7 +98,14 @@ def test_a_province_stays_within_the_series_budget() -> None:
 
     workflow_registry = CollectorRegistry()
     workflow = WorkflowMetrics(workflow_registry)
-    decided = SimpleNamespace(finished_at=1, resolved_at=1, processing_hours=12.0)
+    moment = datetime(2026, 11, 30, 3, tzinfo=UTC)
+    decided = SimpleNamespace(
+        finished_at=moment,
+        original_due_at=moment,
+        resolved_at=moment,
+        processing_hours=12.0,
+        supplement_count=0,
+    )
     for n, (unit, timeliness) in enumerate(itertools.product(units, ("early", "on_time", "late"))):
         for k in range(PROCEDURES_PER_UNIT):
             case = SimpleNamespace(
@@ -105,7 +113,6 @@ def test_a_province_stays_within_the_series_budget() -> None:
                 unit=unit.code,
                 procedure_code=codes[(n * PROCEDURES_PER_UNIT + k) % PROCEDURES],
                 timeliness=timeliness,
-                counted_late_qd766=timeliness == "late",
             )
             workflow.case_changed(case, [], was_finished=False)  # type: ignore[arg-type]
     for code in codes:  # every procedure of the catalogue decided somewhere
@@ -114,7 +121,6 @@ def test_a_province_stays_within_the_series_budget() -> None:
             unit=PROVINCE,
             procedure_code=code,
             timeliness="early",
-            counted_late_qd766=False,
         )
         workflow.case_changed(case, [], was_finished=False)  # type: ignore[arg-type]
     for unit in units:
