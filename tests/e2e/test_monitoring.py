@@ -274,6 +274,9 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
         [row] = await query(http, prom, substitute(within_panel, {"unit": COMMUNE}))
         assert float(row["value"][1]) == 4
 
+        # What the dashboards show, drawn from their own queries (build/dashboards/*.png).
+        check_rendered(render_dashboards(prom, started))
+
         finished = await query(
             http,
             prom,
@@ -284,9 +287,6 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
         # day-long deadline); the refused online dossier ends processing on time (QĐ 766 counts a
         # refusal as an end of processing).
         assert by_timeliness == {"early": 4.0, "on_time": 2.0}
-
-    shown = render_dashboards(prom, started)
-    check_rendered(shown)
 
 
 async def _targets_up(http: httpx.AsyncClient, prom: str, n: int) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
-
 from pydantic import BaseModel, Field
+
+RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
 
 
 class ApiError(Exception):
