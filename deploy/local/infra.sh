@@ -95,11 +95,22 @@ as_postgres() {
   if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# The data lives in the run folder; when the unprivileged account cannot reach it (a checkout in a
+# private home directory), in a folder of the system's temporary directory named after it.
+postgres_dir() {
+  if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$RUN"; then
+    echo "$RUN/postgres"
+  else
+    echo "${TMPDIR:-/tmp}/motcua-postgres-$(printf %s "$RUN" | sha256sum | cut -c1-12)"
+  fi
+}
+
 start_postgres() {
   [[ "$MONGO_BACKEND" == postgresql ]] || return 0
   if port_open "$MONGO_PORT"; then return 0; fi  # FerretDB is up, so is its database
   if port_open "$POSTGRES_PORT"; then log "PostgreSQL already answering on :$POSTGRES_PORT"; return 0; fi
-  local dir="$RUN/postgres" bin
+  local dir bin
+  dir="$(postgres_dir)"
   bin="$(postgres_bin)"
   mkdir -p "$dir"
   [[ $EUID -eq 0 ]] && chown postgres: "$dir"
@@ -127,9 +138,11 @@ stop_postgres() {
   [[ -f "$RUN/postgres.started" ]] || return 0
   local bin
   bin="$(postgres_bin)"
-  if [[ -f "$RUN/postgres/data/postmaster.pid" ]]; then
+  local dir
+  dir="$(postgres_dir)"
+  if [[ -f "$dir/data/postmaster.pid" ]]; then
     log "stopping PostgreSQL"
-    as_postgres "$bin/pg_ctl" -D "$RUN/postgres/data" -m fast -w stop >/dev/null || true
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
   fi
   rm -f "$RUN/postgres.started"
 }
