@@ -6,6 +6,7 @@
 #   Python 3.11-3.14  requires-python in pyproject.toml (wheels of every dependency exist for these)
 #   JDK 17+           Kafka 4 brokers need Java 17
 #   Maven 3.6+        fetches Kafka's jars (deploy/local/kafka/pom.xml)
+#   PostgreSQL        Debian's package, the local FerretDB's storage
 #   Go 1.24+          builds FerretDB (deploy/local/ferretdb/go.mod); `make tools` builds Helm and
 #                     the manifest validator, whose go.mod asks for 1.26 (Go fetches that toolchain
 #                     itself unless GOTOOLCHAIN=local)
@@ -83,8 +84,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # a second `make run` finds its own services. It is worth saying, though, in case it is a stranger.
 check_ports() {
   local name port busy=()
-  for name in KAFKA:9092 KAFKA_CONTROLLER:9093 MONGO:27017 INTAKE:8001 WORKFLOW:8002 \
-      FEEDBACK:8003 PROMETHEUS:9090 ALERTMANAGER:9095; do
+  for name in KAFKA:9092 KAFKA_CONTROLLER:9093 MONGO:27017 POSTGRES:55432 INTAKE:8001 \
+      WORKFLOW:8002 FEEDBACK:8003 PROMETHEUS:9090 ALERTMANAGER:9095; do
     local var="MOTCUA_${name%%:*}_PORT"
     port="${!var:-${name##*:}}"
     port_open "$port" && busy+=("$port (${name%%:*}, $var)")
@@ -92,7 +93,21 @@ check_ports() {
   if ((${#busy[@]})); then
     warn ports "in use: ${busy[*]} -- fine if it is Motcua from an earlier make run, otherwise set the variable"
   else
-    ok ports "9092 9093 27017 8001-8003 9090 9095 free"
+    ok ports "9092 9093 27017 55432 8001-8003 9090 9095 free"
+  fi
+}
+
+# The local MongoDB-wire server keeps its data in PostgreSQL (Debian's package); make installs it
+# with apt-get when it is missing and the user is root.
+check_postgresql() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [[ -x "$bin/postgres" ]]; then
+    ok postgres "$("$bin/postgres" --version | awk '{print $NF}')"
+  elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    warn postgres "not installed yet: make installs Debian's postgresql package"
+  else
+    fail postgres "PostgreSQL is missing: apt-get install postgresql (as root)"
   fi
 }
 
@@ -113,6 +128,7 @@ check_python
 check_java
 check_maven
 check_go
+check_postgresql
 check_ports
 check_disk
 if ((failed)); then
