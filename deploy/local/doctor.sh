@@ -103,7 +103,7 @@ check_postgresql() {
   local bin
   bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
   if [[ -x "$bin/postgres" ]]; then
-    ok postgres "$("$bin/postgres" --version | awk '{print $NF}')"
+    ok postgres "$("$bin/postgres" --version | awk '{print $3}')"
   elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
     warn postgres "not installed yet: make installs Debian's postgresql package"
   else
