@@ -17,7 +17,6 @@ from motcua_intake.domain.errors import (
     IncompleteDossier,
     InvalidDossierCode,
     InvalidStatus,
-    InvalidTime,
     OnTheSpotNotAllowed,
     ReasonRequired,
     UnknownComponent,
@@ -37,6 +36,7 @@ from motcua_platform.contracts.events import (
     DossierWithdrawalRequested,
     EventData,
 )
+from motcua_platform.instants import InvalidTime
 
 Submission = Callable[..., dict[str, Any]]
 ONLINE_BIRTH = [Document("to_khai", "electronic"), Document("giay_chung_sinh", "electronic")]

@@ -15,6 +15,7 @@ from motcua_intake.domain.status import DossierStatus
 from motcua_intake.handlers import require_scope
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
+from motcua_platform.instants import iso
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 
@@ -148,7 +149,3 @@ def queue_item(document: dict[str, Any]) -> dict[str, Any]:
         for key, value in document.items()
         if key != "_id"
     }
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -15,10 +15,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_platform.contracts.events import CaseEventData, CaseSupplementRequested, Timeliness
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import finish_timeliness, open_timeliness
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 
 # Working hours: half a day up to two working months.
 HOUR_BUCKETS = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 120, 160, 240, 320)

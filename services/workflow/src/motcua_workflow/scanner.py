@@ -16,9 +16,9 @@ from datetime import datetime
 
 from motcua_platform.contracts.events import CaseDeadlineWarning, CaseOverdue
 from motcua_platform.errors import ConcurrencyConflict
+from motcua_platform.instants import at_rest as instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case
-from motcua_workflow.domain.records import instant
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5

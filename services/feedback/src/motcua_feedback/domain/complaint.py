@@ -28,7 +28,6 @@ from motcua_feedback.domain.events import (
     ComplaintReceived,
     PrivateEvent,
 )
-from motcua_feedback.domain.instants import instant, stored_instant
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     ComplaintAnswered,
@@ -38,6 +37,7 @@ from motcua_platform.contracts.events import (
     EventData,
     Timeliness,
 )
+from motcua_platform.instants import instant, stored_instant
 from motcua_platform.timeliness import (
     HOURS_PER_WORKING_DAY,
     OpenTimeliness,

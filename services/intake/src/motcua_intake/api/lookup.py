@@ -17,10 +17,10 @@ from motcua_intake.api.deps import intake_of
 from motcua_intake.domain.lookup_secret import secrets_match
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.forms.receipts import render_lookup_html
-from motcua_intake.queries import iso
 from motcua_intake.service import IntakeService
 from motcua_platform.errors import ApiError
 from motcua_platform.http.app import error_response
+from motcua_platform.instants import iso
 
 router = APIRouter(tags=["public"])
 

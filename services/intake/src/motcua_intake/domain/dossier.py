@@ -38,7 +38,6 @@ from motcua_intake.domain.errors import (
     InvalidApplicant,
     InvalidDossierCode,
     InvalidStatus,
-    InvalidTime,
     OnTheSpotNotAllowed,
     ProcedureNotInForce,
     ReasonRequired,
@@ -47,7 +46,6 @@ from motcua_intake.domain.errors import (
     WithdrawalNotAllowed,
 )
 from motcua_intake.domain.fees import FeeLine, assess_fees, unknown_exemptions
-from motcua_intake.domain.instants import instant
 from motcua_intake.domain.lookup_secret import new_lookup_secret
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
@@ -63,6 +61,7 @@ from motcua_platform.contracts.events import (
     DossierWithdrawalRequested,
     EventData,
 )
+from motcua_platform.instants import InvalidTime, instant
 
 ResultDelivery = Literal["counter", "postal", "online"]
 

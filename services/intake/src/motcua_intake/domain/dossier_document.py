@@ -20,10 +20,10 @@ from motcua_intake.domain.dossier_records import (
     Withdrawal,
 )
 from motcua_intake.domain.fees import FeeLine
-from motcua_intake.domain.instants import stored_instant
 from motcua_intake.domain.procedures import ProcedureVersion
 from motcua_intake.domain.status import DossierStatus
 from motcua_platform.contracts.events import Channel, StepPlan
+from motcua_platform.instants import stored_instant
 
 
 def dossier_to_document(dossier: Dossier) -> dict[str, Any]:

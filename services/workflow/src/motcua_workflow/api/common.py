@@ -10,10 +10,10 @@ from fastapi import Request
 from motcua_platform.auth import Principal, roles
 from motcua_platform.clock import SimulationDisabled
 from motcua_platform.http.security import require_roles
+from motcua_platform.instants import at_rest as instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Actor, Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 from motcua_workflow.handlers import Guard
 
 # Role dependencies from the one roles table, built once.

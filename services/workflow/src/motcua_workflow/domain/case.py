@@ -42,6 +42,7 @@ from motcua_platform.contracts.events import (
     StepPlan,
     Timeliness,
 )
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import classify_finish
 from motcua_workflow.domain import codec
 from motcua_workflow.domain.actors import Actor
@@ -62,7 +63,7 @@ from motcua_workflow.domain.guards import (
     require_may_complete,
     require_status,
 )
-from motcua_workflow.domain.records import Step, instant
+from motcua_workflow.domain.records import Step
 from motcua_workflow.domain.state import CaseState
 from motcua_workflow.domain.status import (
     CLOCK_RUNNING_STATUSES,
