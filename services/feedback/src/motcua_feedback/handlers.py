@@ -29,8 +29,8 @@ from motcua_platform.auth import Principal
 from motcua_platform.contracts import EventData
 from motcua_platform.errors import ApiError, ConcurrencyConflict, Conflict, NotFound
 from motcua_platform.mongo import AggregateStore, Loaded
+from motcua_platform.retries import ATTEMPTS, load_decide_save
 
-ATTEMPTS = 10
 T = TypeVar("T")
 Decided = tuple[dict[str, Any], Sequence[EventData], T]
 
@@ -43,18 +43,17 @@ async def _change(
     decide: Callable[[Loaded], Decided[T]],
 ) -> T:
     """Apply ``decide`` to the stored aggregate (404 when there is none)."""
-    for _ in range(ATTEMPTS):
+
+    async def attempt() -> T:
         loaded = await store.load(aggregate_id)
         if loaded is None:
             raise NotFound(what, aggregate_id)
         state, events, result = decide(loaded)
         envelopes = store.envelopes(aggregate_id, loaded.seq_head, events, at)
-        try:
-            await store.save(aggregate_id, loaded.version, state, envelopes)
-        except ConcurrencyConflict:
-            continue
+        await store.save(aggregate_id, loaded.version, state, envelopes)
         return result
-    raise Conflict("busy", f"{aggregate_id} is being changed by others; try again")
+
+    return await load_decide_save(attempt, what=what, key=aggregate_id)
 
 
 # ------------------------------------------------------------------------- ratings

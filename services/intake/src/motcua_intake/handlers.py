@@ -27,13 +27,12 @@ from motcua_intake.domain.units import choose_competent_unit
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 from motcua_platform.calendar import VN_TZ
-from motcua_platform.errors import ConcurrencyConflict, Conflict
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
+from motcua_platform.retries import load_decide_save
 
 # Who may act on a dossier: intake decisions belong to the unit that received it; papers and
 # withdrawal requests may also be handed in where it is decided.
 Scope = Literal["receiving", "either"]
-SAVE_ATTEMPTS = 10
 
 
 def official_name(official: Principal) -> str:
@@ -229,14 +228,12 @@ async def _change(
     at: datetime,
     act: Callable[[Dossier], None],
 ) -> Dossier:
-    for _ in range(SAVE_ATTEMPTS):
+    async def attempt() -> Dossier:
         dossier, loaded = await intake.store.load(code)
         require_scope(official, dossier, scope)
         act(dossier)
-        try:
-            events = await intake.store.save(dossier, loaded, at)
-        except ConcurrencyConflict:
-            continue  # another writer changed it: decide again on the fresh state
+        events = await intake.store.save(dossier, loaded, at)
         intake.metrics.count(dossier, events)
         return dossier
-    raise Conflict("dossier_busy", f"dossier {code} is being changed by others; try again")
+
+    return await load_decide_save(attempt, what="dossier", key=code)
