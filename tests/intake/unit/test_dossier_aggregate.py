@@ -591,9 +591,9 @@ def test_intake_events_carry_no_undeclared_field(
     refused = Dossier.submit(**submission(number=3, documents=birth_documents))
     refused.refuse(at=vn(2026, 10, 5, 9, 30), reasons=["Không thuộc thẩm quyền"], refused_by="lan")
     events = [
-        *dossier.take_pending_events(),
-        *online.take_pending_events(),
-        *refused.take_pending_events(),
+        *dossier.pull_events(),
+        *online.pull_events(),
+        *refused.pull_events(),
     ]
     assert {event.event_type for event in events} >= {
         "dossier.refused",

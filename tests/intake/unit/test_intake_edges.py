@@ -94,7 +94,7 @@ def test_counter_submission_counts_received_accepted_prefilled_and_on_the_spot(
         vn(2026, 10, 5, 9),
         resolve_on_the_spot=True,
     )
-    metrics.count(dossier, dossier.take_pending_events())
+    metrics.count(dossier, dossier.pull_events())
     by_channel = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "counter"}
     per_unit = {"unit": "H15.01.36", "procedure": "1.001193"}
     assert sample(registry, "motcua_dossiers_received_total", by_channel) == 1
@@ -107,10 +107,10 @@ def test_supplement_request_and_refusal_are_counted(submission: Submission) -> N
     registry = CollectorRegistry()
     metrics = IntakeMetrics(registry)
     dossier = Dossier.submit(**submission(channel="online", documents=[]))
-    dossier.take_pending_events()
+    dossier.pull_events()
     dossier.request_supplement(at=vn(2026, 10, 5, 10))
     dossier.refuse(at=vn(2026, 10, 5, 11), reasons=["Không đủ điều kiện"])
-    metrics.count(dossier, dossier.take_pending_events())
+    metrics.count(dossier, dossier.pull_events())
     labels = {"unit": "H15.01.36", "stage": "intake"}
     assert sample(registry, "motcua_supplements_requested_total", labels) == 1
     refused = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "online"}

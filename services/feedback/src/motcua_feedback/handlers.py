@@ -92,7 +92,7 @@ async def rate(ctx: FeedbackContext, cmd: RateDossier) -> Rating:
             entered_by=entered_by,
         )
         assert record.rating is not None
-        return dossier_state(record), record.pending_events, record.rating
+        return dossier_state(record), record.pull_events(), record.rating
 
     rating = await _change(ctx.store.dossiers, "dossier", cmd.dossier_code, cmd.at, decide)
     ctx.runtime.relay.notify()
@@ -162,7 +162,7 @@ async def _save_new_complaint(
     complaint = _file(ctx, complaint_id, unit, dossier, cmd)
     secret = secrets.token_urlsafe(18)
     store = ctx.store.complaints
-    events = store.envelopes(complaint_id, 0, complaint.pending_events, cmd.at)
+    events = store.envelopes(complaint_id, 0, complaint.pull_events(), cmd.at)
     state = {**complaint_state(complaint), "secret_hash": hash_secret(secret)}
     await store.save(complaint_id, 0, state, events)
     ctx.runtime.relay.notify()
@@ -200,7 +200,7 @@ async def _change_complaint(
     def apply(loaded: Loaded) -> Decided[Complaint]:
         complaint = Complaint.from_document(loaded.state)
         decide(complaint, loaded.state)
-        return complaint_state(complaint), complaint.pending_events, complaint
+        return complaint_state(complaint), complaint.pull_events(), complaint
 
     complaint = await _change(ctx.store.complaints, "complaint", complaint_id, at, apply)
     ctx.runtime.relay.notify()

@@ -43,7 +43,7 @@ class DossierStore:
 
     async def create(self, dossier: Dossier, at: datetime) -> list[EventData]:
         """Insert a new dossier under its code; ``ConcurrencyConflict`` if the code is taken."""
-        events = dossier.take_pending_events()
+        events = dossier.pull_events()
         envelopes = self.aggregates.envelopes(dossier.code, 0, events, at)
         await self.aggregates.save(dossier.code, 0, dossier.to_document(), envelopes)
         self.notify()
@@ -59,7 +59,7 @@ class DossierStore:
         """Write the new state and the events it recorded; ``ConcurrencyConflict`` if another
         writer (a command, the workflow subscriber, a replica) saved first. The outbox relay's
         bookkeeping leaves the version alone, so publishing never causes a conflict."""
-        events = dossier.take_pending_events()
+        events = dossier.pull_events()
         envelopes = self.aggregates.envelopes(dossier.code, loaded.seq_head, events, at)
         await self.aggregates.save(dossier.code, loaded.version, dossier.to_document(), envelopes)
         if envelopes:

@@ -235,6 +235,11 @@ class Complaint:
 
     # --------------------------------------------------------------------------- state
 
+    def pull_events(self) -> list[EventData]:
+        """The events recorded since the last call, for the outbox; forgotten here."""
+        events, self.pending_events = self.pending_events, []
+        return events
+
     def _record(self, event: _Published) -> _Published:
         """Apply a published event and queue it for the outbox."""
         self.apply(event)

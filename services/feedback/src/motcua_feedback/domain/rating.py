@@ -248,6 +248,11 @@ class DossierRecord:
 
     # --------------------------------------------------------------------------- state
 
+    def pull_events(self) -> list[EventData]:
+        """The events recorded since the last call, for the outbox; forgotten here."""
+        events, self.pending_events = self.pending_events, []
+        return events
+
     def _record(self, event: RatingSubmitted) -> RatingSubmitted:
         """Apply a published event and queue it for the outbox."""
         self.apply(event)

@@ -580,7 +580,7 @@ class Dossier:
         self.apply(event)
         self.pending_events.append(event)
 
-    def take_pending_events(self) -> list[EventData]:
+    def pull_events(self) -> list[EventData]:
         """Hand the recorded events to the store (outbox) and forget them."""
         events, self.pending_events = self.pending_events, []
         return events
