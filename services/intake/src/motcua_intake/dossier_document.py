@@ -1,4 +1,5 @@
-"""The stored shape of a :class:`~motcua_intake.domain.dossier.Dossier`.
+"""The stored shape of a :class:`~motcua_intake.domain.dossier.Dossier` (persistence, kept out
+of the pure domain).
 
 BSON-friendly on purpose: only str/int/float/bool/None, lists, dicts and timezone-aware
 datetimes; no key contains ``.`` or starts with ``$``; no list directly inside a list. Times read
