@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from motcua_intake.service import IntakeService
+from motcua_intake.context import IntakeContext
 from motcua_platform.auth import Principal
 from motcua_platform.http import roles as http_roles
 from motcua_platform.runtime import ServiceRuntime
@@ -21,7 +21,7 @@ official = http_roles.readers
 IDEMPOTENCY_KEY_DOC = "Repeating a request with the same key returns the first answer"
 
 
-def intake_of(request: Request) -> IntakeService:
+def intake_of(request: Request) -> IntakeContext:
     return request.app.state.intake
 
 

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel
 from motcua_platform.auth import Principal
 from motcua_platform.http.roles import admins
 from motcua_platform.instants import at_rest as instant
-from motcua_workflow.api.common import context
+from motcua_workflow.api.deps import context
 from motcua_workflow.scanner import scan
 
 router = APIRouter(prefix="/admin", tags=["simulation"])

@@ -15,7 +15,7 @@ from motcua_platform.auth import Principal
 from motcua_platform.http.roles import case_workers, leaders, returners
 from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
-from motcua_workflow.api.common import (
+from motcua_workflow.api.deps import (
     actor,
     command_instant,
     competent_scope,
