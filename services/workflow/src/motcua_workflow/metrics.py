@@ -17,10 +17,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_platform.contracts.events import CaseEventData, CaseSupplementRequested, Timeliness
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import finish_timeliness, open_timeliness
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 
 # Working hours: within a working day, a working week, three working weeks.
 # Few buckets because the histogram is per procedure (thousands in a province's catalogue); the
