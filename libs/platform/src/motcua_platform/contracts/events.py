@@ -59,8 +59,21 @@ class ApplicantRef(BaseModel):
     email: str | None = None
 
 
+class FileRef(BaseModel):
+    """A file in object storage, by reference: events and dossiers never carry the bytes, and
+    the key never contains personal data."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    key: str = Field(min_length=1, max_length=200)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+    media_type: str
+    component: str | None = None
+
+
 class DocumentRef(BaseModel):
-    """One component handed in (thành phần hồ sơ)."""
+    """One component handed in (thành phần hồ sơ); ``file`` when it was uploaded or scanned."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -68,6 +81,7 @@ class DocumentRef(BaseModel):
     form: Literal["original", "certified_copy", "photocopy", "electronic"] = "original"
     digitized: bool = False
     reused: bool = False
+    file: FileRef | None = None
 
 
 class StepPlan(BaseModel):
@@ -224,6 +238,7 @@ class CaseResolved(CaseEventData):
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
     electronic_result: bool = False
+    result_file: FileRef | None = None
 
 
 class CaseReturned(CaseEventData):

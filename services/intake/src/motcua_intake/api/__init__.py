@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from motcua_intake.api import catalogue, citizens, dossiers, forms, lookup
+from motcua_intake.api import catalogue, citizens, dossiers, files, forms, lookup, me
 from motcua_intake.api.errors import install_error_handlers
 
 __all__ = ["install_error_handlers", "routers"]
 
 
 def routers() -> list[APIRouter]:
-    return [catalogue.router, citizens.router, dossiers.router, forms.router, lookup.router]
+    return [
+        catalogue.router,
+        citizens.router,
+        dossiers.router,
+        forms.router,
+        lookup.router,
+        files.router,
+        me.router,
+    ]

@@ -38,6 +38,7 @@ from motcua_platform.contracts.events import (
     Channel,
     DossierAccepted,
     EventData,
+    FileRef,
     StepPlan,
     Timeliness,
 )
@@ -399,6 +400,7 @@ class Case(CaseState):
         electronic: bool = False,
         *,
         by: str | None = None,
+        result_file: FileRef | None = None,
     ) -> list[CaseEventData]:
         """Đã xử lý xong (status 9): the decision is made. This fixes the timeliness — QĐ 766
         ends processing at the first of resolved > returned > stopped."""
@@ -412,7 +414,8 @@ class Case(CaseState):
                 **self._base(at),
                 outcome=outcome,
                 result_reference=result_reference,
-                electronic_result=electronic,
+                electronic_result=electronic or result_file is not None,
+                result_file=result_file,
                 timeliness=classify_finish(at, self.original_due_at),
                 processing_hours=self._processing_hours(at),
                 due_at=self.original_due_at,
