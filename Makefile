@@ -68,7 +68,7 @@ test-fast: install
 
 lint: install
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/mypy libs/platform/src services/intake/src services/workflow/src services/feedback/src
+	@$(VENV)/bin/mypy libs/platform/src services/intake/src services/workflow/src services/feedback/src services/portal/src
 
 token: install $(SECRET_FILE)
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-token --role $(ROLE) --unit $(UNIT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from motcua_intake.api import catalogue, citizens, dossiers, files, forms, lookup, me
+from motcua_intake.api import admin, catalogue, citizens, dossiers, files, forms, lookup, me
 from motcua_intake.api.errors import install_error_handlers
 
 __all__ = ["install_error_handlers", "routers"]
@@ -20,4 +20,5 @@ def routers() -> list[APIRouter]:
         lookup.router,
         files.router,
         me.router,
+        admin.router,
     ]
