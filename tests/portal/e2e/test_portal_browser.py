@@ -68,7 +68,7 @@ async def stack(stack_factory: Any) -> Stack:
     for name in ("intake", "workflow", "feedback"):
         stack.start(name, **(citizen_oidc if name == "intake" else {}))
     for name in ("intake", "workflow", "feedback"):
-        stack.services[name].wait_ready()
+        stack.services[name].wait_ready(timeout=180)
     port = free_port()
     env = stack.env_for("portal", port)
     env.update(
@@ -81,7 +81,7 @@ async def stack(stack_factory: Any) -> Stack:
     portal.start()
     stack.services["portal"] = portal
     stack.started.append(portal)
-    portal.wait_ready()
+    portal.wait_ready(timeout=180)
     return stack
 
 
@@ -165,6 +165,9 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         code = (await phone.locator("h1").inner_text()).removeprefix("Hồ sơ ").strip()
         assert code.startswith(f"{COMMUNE}-300304-")
         assert CITIZEN not in phone.url
+        handed_in = phone.locator("section[aria-labelledby=giay-to] li")
+        await expect(handed_in).to_have_count(2)
+        await expect(handed_in.first).to_contain_text("Tờ khai đăng ký khai sinh")
 
         # The official asks for a clearer birth certificate (Mẫu 02).
         r = await http.post(
@@ -179,8 +182,9 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         assert r.status_code == 200, r.text
 
         await phone.reload()
-        await expect(phone.get_by_text("Cần bổ sung hồ sơ (Mẫu 02)")).to_be_visible()
-        await expect(phone.get_by_text("Ảnh giấy chứng sinh bị mờ", exact=False)).to_be_visible()
+        request = phone.locator("section[aria-labelledby=bo-sung]")
+        await expect(request.get_by_role("heading")).to_have_text("Cần bổ sung hồ sơ (Mẫu 02)")
+        await expect(request).to_contain_text("Ảnh giấy chứng sinh bị mờ, cần ảnh chụp rõ nét")
         await phone.set_input_files("#file_giay_chung_sinh", str(files["ban_ro.png"]))
         await phone.get_by_role("button", name="Gửi bổ sung").click()
         await expect(phone.get_by_text("Đã bổ sung hồ sơ")).to_be_visible()

@@ -3,15 +3,21 @@ for the shared ones)."""
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PortalSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOTCUA_PORTAL_", extra="ignore")
 
-    http_host: str = "127.0.0.1"
-    http_port: int = 8005
+    # Also read under the names every service image sets (MOTCUA_HTTP_HOST, MOTCUA_HTTP_PORT).
+    http_host: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("MOTCUA_PORTAL_HTTP_HOST", "MOTCUA_HTTP_HOST"),
+    )
+    http_port: int = Field(
+        default=8005, validation_alias=AliasChoices("MOTCUA_PORTAL_HTTP_PORT", "MOTCUA_HTTP_PORT")
+    )
     public_base_url: str = Field(default="", description="The address citizens reach")
     intake_url: str = "http://127.0.0.1:8001"
 
