@@ -13,8 +13,8 @@ from motcua_intake.domain.personal_id import (
     BIRTH_PROVINCE_CODES,
     mask,
     parse_personal_id,
-    pseudonymous_key,
 )
+from motcua_platform.personal_id import pseudonymous_key
 
 TODAY = date(2026, 10, 8)
 

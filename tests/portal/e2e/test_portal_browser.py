@@ -7,6 +7,7 @@ the services' APIs with development tokens. Time is moved explicitly (simulation
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import uuid
@@ -66,7 +67,7 @@ async def stack(stack_factory: Any) -> Stack:
         "MOTCUA_CITIZEN_OIDC_AUDIENCE": "motcua-citizen-api",
     }
     for name in ("intake", "workflow", "feedback"):
-        stack.start(name, **(citizen_oidc if name == "intake" else {}))
+        stack.start(name, **(citizen_oidc if name in ("intake", "feedback") else {}))
     for name in ("intake", "workflow", "feedback"):
         stack.services[name].wait_ready(timeout=180)
     port = free_port()
@@ -74,6 +75,7 @@ async def stack(stack_factory: Any) -> Stack:
     env.update(
         MOTCUA_PORTAL_HTTP_PORT=str(port),
         MOTCUA_PORTAL_INTAKE_URL=stack.url("intake"),
+        MOTCUA_PORTAL_FEEDBACK_URL=stack.url("feedback"),
         MOTCUA_PORTAL_OIDC_ISSUER=REALM,
         MOTCUA_PORTAL_SESSION_SECRET=secrets.token_urlsafe(32),
     )
@@ -109,6 +111,14 @@ def official(role: str | list[str] = OFFICIALS) -> dict[str, str]:
     return {**auth(role, COMMUNE, subject="can-bo-1"), "Idempotency-Key": uuid.uuid4().hex}
 
 
+async def ratings_count(http: httpx.AsyncClient, feedback: str) -> int:
+    r = await http.get(
+        f"{feedback}/ratings/summary", params={"unit": COMMUNE}, headers=auth("leader", COMMUNE)
+    )
+    assert r.status_code == 200, r.text
+    return int(r.json()["count"])
+
+
 async def online_received(http: httpx.AsyncClient, intake: str) -> float:
     text = (await http.get(f"{intake}/metrics")).text
     total = 0.0
@@ -131,12 +141,13 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         files[name] = tmp_path / name
         files[name].write_bytes(data)
     async with httpx.AsyncClient(timeout=30) as http:
-        for service in (intake, workflow):
+        for service in (intake, workflow, stack.url("feedback")):
             r = await http.post(
                 f"{service}/admin/tick", json={"at": T0}, headers=auth("admin", COMMUNE)
             )
             assert r.status_code == 200, r.text
         online_before = await online_received(http, intake)
+        ratings_before = await ratings_count(http, stack.url("feedback"))
 
         # Sign in with the (stand-in) national e-ID: the personal ID is typed on the identity
         # provider's page, never on the portal's.
@@ -238,3 +249,37 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         assert (tmp_path / "kq.pdf").read_bytes() == RESULT_PDF
 
         assert await online_received(http, intake) == online_before + 1
+
+        # Rate online with the token issued at return, in plain words.
+        await phone.get_by_role("link", name="Đánh giá việc giải quyết").click()
+        await phone.get_by_label("Rất hài lòng").check()
+        await phone.locator("input[name=q1][value='2']").check()
+        await phone.locator("input[name=q7][value='2']").check()
+        await phone.get_by_role("button", name="Gửi đánh giá").click()
+        await expect(phone.get_by_role("heading", name="Cảm ơn bạn đã đánh giá")).to_be_visible()
+
+        async def one_more_rating() -> bool:
+            return await ratings_count(http, stack.url("feedback")) == ratings_before + 1
+
+        assert await eventually(one_more_rating)
+        await phone.goto(f"{portal}/ho-so/{code}/danh-gia")
+        await expect(phone.get_by_text("Hồ sơ này đã được đánh giá.")).to_be_visible()
+
+        # A complaint (PAKN) about the dossier, its deadline, and later its answer.
+        await phone.goto(f"{portal}/ho-so/{code}")
+        await phone.get_by_role("link", name="Phản ánh, kiến nghị về hồ sơ này").click()
+        await phone.select_option("#topic", label="Thái độ của cán bộ")
+        await phone.fill("#content", "Cán bộ hướng dẫn rất tận tình, đề nghị biểu dương.")
+        await phone.get_by_role("button", name="Gửi phản ánh").click()
+        await expect(phone.locator("#han-tra-loi")).to_have_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
+        complaint_id = phone.url.rsplit("/", 1)[1]
+        r = await http.post(
+            f"{stack.url('feedback')}/complaints/{complaint_id}/answer",
+            json={"text": "Cảm ơn ông đã ghi nhận; đơn vị đã biểu dương cán bộ.", "at": at(30)},
+            headers=official(["receiver", "leader"]),
+        )
+        assert r.status_code == 200, r.text
+        await phone.reload()
+        await expect(phone.locator("#noi-dung-tra-loi")).to_have_text(
+            "Cảm ơn ông đã ghi nhận; đơn vị đã biểu dương cán bộ."
+        )

@@ -116,13 +116,7 @@ def build_files(settings: IntakeSettings, db: Any) -> DossierFiles | None:
 
 
 def build_citizen_verifier(settings: IntakeSettings) -> CitizenVerifier:
-    return CitizenVerifier(
-        secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
-        jwks_url=settings.citizen_oidc_jwks_url,
-        issuer=settings.citizen_oidc_issuer,
-        audience=settings.citizen_oidc_audience,
-        id_claim=settings.citizen_id_claim,
-    )
+    return CitizenVerifier.from_settings(settings)
 
 
 def build_app(settings: IntakeSettings | None = None) -> FastAPI:

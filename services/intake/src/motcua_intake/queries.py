@@ -11,11 +11,12 @@ from motcua_intake.adapters.access_log import Purpose
 from motcua_intake.domain.citizens import APPLICANT_FIELDS
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import UnknownCitizen
-from motcua_intake.domain.personal_id import parse_personal_id, pseudonymous_key
+from motcua_intake.domain.personal_id import parse_personal_id
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.handlers import require_scope
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
+from motcua_platform.personal_id import pseudonymous_key
 
 
 async def citizen(

@@ -43,10 +43,3 @@ class IntakeSettings(PlatformSettings):
     file_link_seconds: int = Field(
         default=300, ge=10, le=3600, description="How long a download link stays valid"
     )
-
-    # Citizens' sign-in (the citizens' realm of the identity provider); locally tokens signed
-    # with MOTCUA_JWT_SECRET under the issuer ``motcua-local-citizens``.
-    citizen_oidc_jwks_url: str | None = None
-    citizen_oidc_issuer: str | None = None
-    citizen_oidc_audience: str | None = None
-    citizen_id_claim: str = "personal_id"

@@ -17,9 +17,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware.sessions import SessionMiddleware
 
-from motcua_portal import display
+from motcua_portal import display, ratings
 from motcua_portal.oidc import OidcClient, SignInFailed
-from motcua_portal.services import Intake, ServiceError
+from motcua_portal.services import Feedback, Intake, ServiceError
 from motcua_portal.settings import PortalSettings
 
 HERE = Path(__file__).parent
@@ -83,6 +83,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         raise RuntimeError("MOTCUA_PORTAL_SESSION_SECRET must be set (signs the session cookie)")
     http = httpx.AsyncClient(base_url=settings.intake_url, timeout=30)
     intake = Intake(http)
+    feedback = Feedback(httpx.AsyncClient(base_url=settings.feedback_url, timeout=30))
     oidc = OidcClient(
         settings.oidc_issuer,
         settings.oidc_client_id,
@@ -330,6 +331,116 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                 "X-Content-Type-Options": "nosniff",
             },
         )
+
+    # ------------------------------------------------------------------ online rating
+
+    @app.get("/ho-so/{code}/danh-gia", response_class=HTMLResponse, summary="Đánh giá")
+    async def rating_form(request: Request, code: str) -> Response:
+        wanted = await feedback.rating_request(token_of(request), code)
+        return page(request, "rating.html", code=code, wanted=wanted, r=ratings, errors=[])
+
+    @app.post("/ho-so/{code}/danh-gia", response_class=HTMLResponse)
+    async def rate(request: Request, code: str) -> Response:
+        token = token_of(request)
+        form = await request.form()
+        check_csrf(request, form)
+        wanted = await feedback.rating_request(token, code)
+        body = {
+            "dossier_code": code,
+            "overall": str(form.get("overall") or ""),
+            "indicators": {
+                q.key: int(str(form[f"q{q.key}"]))
+                for q in ratings.QUESTIONS
+                if str(form.get(f"q{q.key}") or "").isdigit()
+            },
+            "channel": "online",
+            "token": wanted.get("token"),
+        }
+        try:
+            await feedback.rate(body)
+        except ServiceError as exc:
+            return page(
+                request,
+                "rating.html",
+                exc.status,
+                code=code,
+                wanted=wanted,
+                r=ratings,
+                errors=[exc.message],
+            )
+        return page(request, "thanks.html", code=code)
+
+    # ------------------------------------------------------------------ complaints (PAKN)
+
+    @app.get("/phan-anh", response_class=HTMLResponse, summary="Phản ánh, kiến nghị")
+    async def complaint_form(request: Request, ho_so: str = "") -> Response:
+        token = token_of(request)
+        me = await intake.me(token)
+        filed = request.session.get("pakn", [])
+        return page(
+            request,
+            "complaint.html",
+            me=me,
+            dossier=ho_so,
+            topics=ratings.COMPLAINT_TOPICS,
+            filed=filed,
+            errors=[],
+        )
+
+    @app.post("/phan-anh", response_class=HTMLResponse)
+    async def file_complaint(request: Request) -> Response:
+        token = token_of(request)
+        form = await request.form()
+        check_csrf(request, form)
+        me = await intake.me(token)
+        applicant = me["applicant"]
+        dossier = str(form.get("dossier_code") or "").strip()
+        unit = applicant.get("residence_unit")
+        if dossier:
+            unit = (await intake.my_dossier(token, dossier))["receiving_unit"]
+        body: dict[str, Any] = {
+            "topic": display.nfc(form.get("topic") or "Khác"),
+            "content": display.nfc(form.get("content") or "").strip(),
+            # The contact comes from the registry, as every other form: nothing to type.
+            "contact": {
+                k: v
+                for k, v in {
+                    "full_name": applicant.get("full_name") or request.session.get("name"),
+                    "phone": applicant.get("phone"),
+                    "email": applicant.get("email"),
+                }.items()
+                if v
+            },
+            "unit": unit,
+        }
+        if dossier:
+            body["dossier_code"] = dossier
+        try:
+            filed = await feedback.file_complaint(body)
+        except ServiceError as exc:
+            return page(
+                request,
+                "complaint.html",
+                exc.status,
+                me=me,
+                dossier=dossier,
+                topics=ratings.COMPLAINT_TOPICS,
+                filed=request.session.get("pakn", []),
+                errors=[exc.message],
+            )
+        # The complaint's secret lets its author read the answer; kept in this session only.
+        mine = [*request.session.get("pakn", []), {"id": filed["id"], "secret": filed["secret"]}]
+        request.session["pakn"] = mine[-10:]
+        return RedirectResponse(f"/phan-anh/{filed['id']}", status_code=303)
+
+    @app.get("/phan-anh/{complaint_id}", response_class=HTMLResponse)
+    async def complaint(request: Request, complaint_id: str) -> Response:
+        token_of(request)
+        mine = {c["id"]: c["secret"] for c in request.session.get("pakn", [])}
+        if complaint_id not in mine:
+            return page(request, "error.html", 404, message="Không tìm thấy phản ánh này.")
+        c = await feedback.complaint(complaint_id, mine[complaint_id])
+        return page(request, "complaint_view.html", c=c, secret=mine[complaint_id])
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

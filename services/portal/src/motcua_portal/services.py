@@ -100,3 +100,32 @@ class Intake:
         r = await self.http.get(httpx.URL(link["url"]).path)
         _raise_for(r)
         return r
+
+
+class Feedback:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def rating_request(self, token: str, code: str) -> dict[str, Any]:
+        r = await self.http.get(f"/me/ratings/{code}", headers=Intake._auth(token))
+        _raise_for(r)
+        return dict(r.json())
+
+    async def rate(self, body: dict[str, Any]) -> dict[str, Any]:
+        r = await self.http.post(
+            "/ratings", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}
+        )
+        _raise_for(r)
+        return dict(r.json())
+
+    async def file_complaint(self, body: dict[str, Any]) -> dict[str, Any]:
+        r = await self.http.post(
+            "/complaints", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}
+        )
+        _raise_for(r)
+        return dict(r.json())
+
+    async def complaint(self, complaint_id: str, secret: str) -> dict[str, Any]:
+        r = await self.http.get(f"/complaints/{complaint_id}", params={"secret": secret})
+        _raise_for(r)
+        return dict(r.json())

@@ -20,6 +20,7 @@ class PortalSettings(BaseSettings):
     )
     public_base_url: str = Field(default="", description="The address citizens reach")
     intake_url: str = "http://127.0.0.1:8001"
+    feedback_url: str = "http://127.0.0.1:8003"
 
     # The citizens' realm of the identity provider (the national e-ID in production).
     oidc_issuer: str = "http://127.0.0.1:8180/realms/citizens"

@@ -15,6 +15,8 @@ from typing import Any
 import jwt
 
 from motcua_platform.auth.tokens import Unauthenticated
+from motcua_platform.personal_id import pseudonymous_key
+from motcua_platform.settings import PlatformSettings
 
 CITIZEN_ISSUER_LOCAL = "motcua-local-citizens"
 PERSONAL_ID_CLAIM = "personal_id"
@@ -30,6 +32,10 @@ class Citizen:
 
     def __repr__(self) -> str:  # keeps the ID number out of logs and tracebacks
         return f"Citizen(subject={self.subject!r})"
+
+    def applicant_key(self, secret: bytes) -> str:
+        """The pseudonymous key events carry for this citizen as an applicant."""
+        return pseudonymous_key(self.personal_id, secret)
 
 
 class CitizenVerifier:
@@ -52,6 +58,16 @@ class CitizenVerifier:
         self.audience = audience
         self.id_claim = id_claim
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+
+    @classmethod
+    def from_settings(cls, settings: PlatformSettings) -> CitizenVerifier:
+        return cls(
+            secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+            jwks_url=settings.citizen_oidc_jwks_url,
+            issuer=settings.citizen_oidc_issuer,
+            audience=settings.citizen_oidc_audience,
+            id_claim=settings.citizen_id_claim,
+        )
 
     def verify(self, token: str) -> Citizen:
         try:

@@ -249,6 +249,7 @@ class CaseReturned(CaseEventData):
     timeliness: Timeliness
     due_at: AwareDatetime
     applicant_name: str | None = None
+    applicant_key: str | None = None
     counter: str | None = None
     procedure_name: str | None = None
     returned_by: str | None = None

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from motcua_intake import handlers, queries
@@ -18,28 +17,19 @@ from motcua_intake.api.deps import IDEMPOTENCY_KEY_DOC, intake_of, runtime_of
 from motcua_intake.api.files import files_of, link_answer, store_upload
 from motcua_intake.commands import ApplicantIn, DocumentIn, HandInSupplement, SubmitDossier
 from motcua_intake.domain.dossier import Dossier
-from motcua_intake.domain.personal_id import parse_personal_id, pseudonymous_key
+from motcua_intake.domain.personal_id import parse_personal_id
 from motcua_intake.files import dossier_files
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
-from motcua_platform.auth.citizen import Citizen, CitizenVerifier
-from motcua_platform.auth.tokens import Unauthenticated
+from motcua_platform.auth.citizen import Citizen
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import Channel
 from motcua_platform.errors import ApiError
+from motcua_platform.http.citizen import signed_in_citizen
+from motcua_platform.personal_id import pseudonymous_key
 
 router = APIRouter(prefix="/me", tags=["citizen"])
-_bearer = HTTPBearer(auto_error=False)
 IdempotencyKey = Header(default=None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DOC)
-
-
-def signed_in_citizen(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Citizen:
-    if credentials is None:
-        raise Unauthenticated("citizen bearer token required")
-    verifier: CitizenVerifier = request.app.state.citizen_verifier
-    return verifier.verify(credentials.credentials)
 
 
 def applicant_key(intake: IntakeService, citizen: Citizen, request: Request) -> str:

@@ -8,8 +8,6 @@ well-formed number can still belong to nobody: only the registry can say that.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -168,18 +166,6 @@ def parse_personal_id(
         gender=gender,
         birth_year=birth_year,
     )
-
-
-def pseudonymous_key(personal_id: str, secret: bytes) -> str:
-    """Keyed hash of a personal ID number: what events carry instead of the number itself.
-
-    HMAC-SHA256 (not a bare hash: 12-digit numbers are few enough to enumerate), truncated to
-    128 bits, which is plenty to tell citizens apart.
-    """
-    if not secret:
-        raise ValueError("the pseudonymisation secret must not be empty")
-    digest = hmac.new(secret, personal_id.strip().encode("ascii"), hashlib.sha256)
-    return digest.hexdigest()[:32]
 
 
 def mask(personal_id: str) -> str:
