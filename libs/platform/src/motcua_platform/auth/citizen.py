@@ -54,7 +54,7 @@ class CitizenVerifier:
                 "or MOTCUA_CITIZEN_OIDC_JWKS_URL (production)"
             )
         self.secret = secret
-        self.issuer = issuer or (CITIZEN_ISSUER_LOCAL if not jwks_url else None)
+        self.issuer = issuer if jwks_url else CITIZEN_ISSUER_LOCAL
         self.audience = audience
         self.id_claim = id_claim
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
@@ -71,21 +71,22 @@ class CitizenVerifier:
 
     def verify(self, token: str) -> Citizen:
         try:
-            if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
-                algorithms = ["RS256", "ES256"]
+            # Development tokens (the local key) and the provider's (JWKS) are both accepted
+            # where both are configured, each verified with its own key, issuer and algorithm.
+            if self.secret and (self._jwks is None or _issuer_of(token) == CITIZEN_ISSUER_LOCAL):
+                key: Any = self.secret
+                algorithms, issuer, audience = ["HS256"], CITIZEN_ISSUER_LOCAL, None
             else:
-                key, algorithms = self.secret, ["HS256"]
+                assert self._jwks is not None
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms, issuer, audience = ["RS256", "ES256"], self.issuer, self.audience
             claims = jwt.decode(
                 token,
                 key,
                 algorithms=algorithms,
-                issuer=self.issuer,
-                audience=self.audience,
-                options={
-                    "require": ["sub", "exp", "iss"],
-                    "verify_aud": self.audience is not None,
-                },
+                issuer=issuer,
+                audience=audience,
+                options={"require": ["sub", "exp", "iss"], "verify_aud": audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("token expired") from exc
@@ -95,6 +96,16 @@ class CitizenVerifier:
         if not isinstance(personal_id, str) or not personal_id:
             raise Unauthenticated(f"citizen token has no {self.id_claim} claim")
         return Citizen(subject=str(claims["sub"]), personal_id=personal_id, name=claims.get("name"))
+
+
+def _issuer_of(token: str) -> str | None:
+    """The ``iss`` claim before verification: only to pick which key verifies the token."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    issuer = claims.get("iss")
+    return issuer if isinstance(issuer, str) else None
 
 
 def mint_citizen_token(
