@@ -70,6 +70,8 @@ class CitizenVerifier:
         )
 
     def verify(self, token: str) -> Citizen:
+        issuer: str | None
+        audience: str | None
         try:
             # Development tokens (the local key) and the provider's (JWKS) are both accepted
             # where both are configured, each verified with its own key, issuer and algorithm.
