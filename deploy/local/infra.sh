@@ -9,6 +9,8 @@
 #                             answering; wait until ready
 #   infra.sh stop             stop what this script started (by saved PID)
 #   infra.sh status
+#   infra.sh ferretdb-bin     build FerretDB if missing and print its path (tests start their own)
+#   infra.sh objectstore-bin  the same for the object server
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,8 +22,14 @@ MONGO_PORT="${MOTCUA_MONGO_PORT:-27017}"
 S3_PORT="${MOTCUA_S3_PORT:-8333}"
 S3_BUCKET="${MOTCUA_S3_BUCKET:-motcua-local}"
 KAFKA_LIBS="$CACHE/kafka/libs"
-FERRETDB_BIN="$CACHE/bin/ferretdb"
-OBJECTSTORE_BIN="$CACHE/bin/objectstore"
+# One binary per version of its sources, so checkouts with different versions never replace each
+# other's binary (nor one that is running).
+FERRETDB_HASH="$(cat "$here"/ferretdb/go.mod "$here"/ferretdb/go.sum "$here"/ferretdb/*.go \
+  "$here"/ferretdb/*.sh | sha256sum | cut -c1-16)"
+FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_HASH"
+OBJECTSTORE_HASH="$(cat "$here"/objectstore/go.mod "$here"/objectstore/go.sum \
+  "$here"/objectstore/*.go | sha256sum | cut -c1-16)"
+OBJECTSTORE_BIN="$CACHE/bin/objectstore-$OBJECTSTORE_HASH"
 mkdir -p "$CACHE" "$RUN"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -40,28 +48,23 @@ fetch_kafka() {
 
 fetch_ferretdb() {
   local src="$here/ferretdb"
-  local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh | sha256sum | cut -c1-16)"
-  [[ -x "$FERRETDB_BIN" && -f "$stamp" ]] && return 0
+  [[ -x "$FERRETDB_BIN" ]] && return 0
   log "building FerretDB into $FERRETDB_BIN"
   # Built from a vendored copy (in the cache, never in git) so that one line can be patched.
-  local build="$CACHE/ferretdb-build"
+  local build="$CACHE/ferretdb-build-$FERRETDB_HASH"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$build/"
   (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
-    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN" .)
-  rm -f "$CACHE"/bin/.ferretdb-*
-  touch "$stamp"
+    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
+  rm -rf "$build"
 }
 
 fetch_objectstore() {
-  local src="$here/objectstore"
-  local stamp="$CACHE/bin/.objectstore-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go | sha256sum | cut -c1-16)"
-  [[ -x "$OBJECTSTORE_BIN" && -f "$stamp" ]] && return 0
+  [[ -x "$OBJECTSTORE_BIN" ]] && return 0
   log "building the S3-compatible object server into $OBJECTSTORE_BIN"
   mkdir -p "$CACHE/bin"
-  (cd "$src" && go build -trimpath -o "$OBJECTSTORE_BIN" .)
-  rm -f "$CACHE"/bin/.objectstore-*
-  touch "$stamp"
+  (cd "$here/objectstore" && go build -trimpath -o "$OBJECTSTORE_BIN.tmp" . \
+    && mv "$OBJECTSTORE_BIN.tmp" "$OBJECTSTORE_BIN")
 }
 
 java_cmd() {
@@ -142,6 +145,8 @@ stop_pid() {
 
 case "${1:-}" in
   fetch) fetch_kafka; fetch_ferretdb; fetch_objectstore ;;
+  ferretdb-bin) fetch_ferretdb; echo "$FERRETDB_BIN" ;;
+  objectstore-bin) fetch_objectstore; echo "$OBJECTSTORE_BIN" ;;
   start)
     fetch_kafka; fetch_ferretdb; fetch_objectstore
     start_ferretdb; start_kafka; start_objectstore; wait_ready ;;

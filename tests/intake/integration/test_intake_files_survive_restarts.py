@@ -3,7 +3,6 @@ builds, here a private one on its own data file) and intake are killed and start
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -18,8 +17,7 @@ from intake_service import BIRTH, CITIZEN, COMMUNE
 
 from support.stack import answers_ok, citizen_auth, free_port
 
-CACHE = Path(os.environ.get("MOTCUA_CACHE", Path.home() / ".cache" / "motcua"))
-OBJECT_SERVER = CACHE / "bin" / "objectstore"
+INFRA = Path(__file__).resolve().parents[3] / "deploy" / "local" / "infra.sh"
 PDF = b"%PDF-1.4\n% giay chung sinh\n%%EOF\n"
 
 
@@ -35,7 +33,7 @@ class ObjectServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [str(OBJECT_SERVER), "-listen", f"127.0.0.1:{self.port}", "-db", str(self.data)],
+            [object_server_binary(), "-listen", f"127.0.0.1:{self.port}", "-db", str(self.data)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -50,9 +48,16 @@ class ObjectServer:
             self.proc.wait(10)
 
 
+def object_server_binary() -> str:
+    """The binary the Makefile builds (built now if missing)."""
+    done = subprocess.run(
+        [str(INFRA), "objectstore-bin"], check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def object_server(tmp_path: Path) -> Iterator[ObjectServer]:
-    assert OBJECT_SERVER.exists(), "the object server is built by `make infra` (make test)"
     server = ObjectServer(tmp_path / "objects.db")
     server.start()
     yield server

@@ -23,7 +23,7 @@ from motcua_intake.adapters.dossier_codes import DossierCodes
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
 from motcua_intake.adapters.object_store import ObjectStore
 from motcua_intake.adapters.uploads import Uploads
-from motcua_intake.api import install_error_handlers, routers
+from motcua_intake.api import routers
 from motcua_intake.api.files import install_file_error_handlers
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
@@ -37,6 +37,7 @@ from motcua_intake.store import INDEXES as DOSSIER_INDEXES
 from motcua_intake.store import DossierStore
 from motcua_intake.subscribers import workflow_handlers
 from motcua_platform.auth.citizen import CitizenVerifier
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
 from motcua_platform.mongo import ensure_indexes as create_indexes
@@ -89,6 +90,7 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
         files=build_files(settings, db),
+        calendars=CalendarProvider.from_settings(settings),
     )
 
 
@@ -135,7 +137,6 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = runtime.create_app("Motcua intake", DESCRIPTION)
     app.state.intake = intake
     app.state.citizen_verifier = build_citizen_verifier(settings)
-    install_error_handlers(app)
     install_file_error_handlers(app)
     for router in routers():
         app.include_router(router)

@@ -17,7 +17,6 @@ from motcua_intake.api.deps import IDEMPOTENCY_KEY_DOC, intake_of, runtime_of
 from motcua_intake.api.files import files_of, link_answer, store_upload
 from motcua_intake.commands import ApplicantIn, DocumentIn, HandInSupplement, SubmitDossier
 from motcua_intake.domain.dossier import Dossier
-from motcua_intake.domain.personal_id import parse_personal_id
 from motcua_intake.files import dossier_files
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
@@ -26,7 +25,7 @@ from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import Channel
 from motcua_platform.errors import ApiError
 from motcua_platform.http.citizen import signed_in_citizen
-from motcua_platform.personal_id import pseudonymous_key
+from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 router = APIRouter(prefix="/me", tags=["citizen"])
 IdempotencyKey = Header(default=None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DOC)
