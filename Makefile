@@ -12,13 +12,14 @@ SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
 ROLE ?= receiver
 UNIT ?= H15
 
-.PHONY: help install infra provision run stop test test-fast lint token bench tools browser clean
+.PHONY: help install infra provision run stop test test-fast lint token citizen-token bench tools browser clean
 
 help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
 	@echo "make stop    stop what make run started"
 	@echo "make test    install what is missing and run the whole test suite"
 	@echo "make token ROLE=receiver UNIT=H15.01.36       print a development JWT"
+	@echo "make citizen-token PERSONAL_ID=079203001234   print a development citizen token"
 	@echo "make bench   run the benchmarks and print figures"
 
 $(UV):
@@ -72,6 +73,11 @@ lint: install
 
 token: install $(SECRET_FILE)
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-token --role $(ROLE) --unit $(UNIT)
+
+# A development citizen token (what the citizens' realm issues): PERSONAL_ID=079203001234
+PERSONAL_ID ?= 079203001234
+citizen-token: install $(SECRET_FILE)
+	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-citizen-token --personal-id $(PERSONAL_ID)
 
 bench: provision
 	@$(PY) -m benchmarks

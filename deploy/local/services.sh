@@ -11,6 +11,8 @@ PYTHON="${PYTHON:-$root/.venv/bin/python}"
 BIN="$(dirname "$PYTHON")"
 declare -A PORTS=([intake]="${MOTCUA_INTAKE_PORT:-8001}" [workflow]="${MOTCUA_WORKFLOW_PORT:-8002}" [feedback]="${MOTCUA_FEEDBACK_PORT:-8003}")
 SERVICES=(intake workflow feedback)
+PORTAL_PORT="${MOTCUA_PORTAL_PORT:-8005}"
+CITIZENS_REALM="http://127.0.0.1:${MOTCUA_KEYCLOAK_PORT:-8180}/realms/citizens"
 mkdir -p "$RUN/logs"
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -51,6 +53,7 @@ start() {
   # Its own key, as in production: the online rating tokens derived from it outlive a JWT secret.
   MOTCUA_KIOSK_KEY="${MOTCUA_KIOSK_KEY:-$(secret_file kiosk-key)}"
   export MOTCUA_KIOSK_KEY
+  citizen_oidc_settings
   for s in "${SERVICES[@]}"; do
     local pidfile="$RUN/$s.pid"
     if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -68,6 +71,7 @@ start() {
       sleep 0.3
     done
   done
+  start_portal
   start_prometheus
   "$PYTHON" -m motcua_intake.demo --intake "http://127.0.0.1:${PORTS[intake]}" || log "demo data not loaded"
   local kiosk
@@ -80,6 +84,7 @@ Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: 
   workflow  http://127.0.0.1:${PORTS[workflow]}/docs
   feedback  http://127.0.0.1:${PORTS[feedback]}/docs
   kiosk     $kiosk
+  portal    $( [[ -f "$RUN/portal.pid" ]] && echo "http://127.0.0.1:$PORTAL_PORT  (citizens sign in with a demo personal ID, e.g. 079203001234 / motcua-demo)" || echo "not started: it needs Keycloak's citizens realm (make keycloak)")
             (device link of counter $DEMO_COUNTER: open it on the counter's tablet)
   metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
   Prometheus $( [[ -f "$RUN/prometheus.pid" ]] && echo "http://127.0.0.1:$PROM_PORT (rules and alerts from deploy/prometheus)" || echo "not installed (make tools installs it)")
@@ -93,6 +98,40 @@ MSG
 }
 
 PROM_PORT="${MOTCUA_PROMETHEUS_PORT:-9090}"
+
+realm_answers() {
+  "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('$1/.well-known/openid-configuration', timeout=2).status == 200 else 1)" 2>/dev/null
+}
+
+# Intake and feedback accept the citizens' realm's tokens (through its JWKS) besides the
+# development ones, when Keycloak is up.
+citizen_oidc_settings() {
+  realm_answers "$CITIZENS_REALM" || return 0
+  export MOTCUA_CITIZEN_OIDC_ISSUER="$CITIZENS_REALM"
+  export MOTCUA_CITIZEN_OIDC_JWKS_URL="$CITIZENS_REALM/protocol/openid-connect/certs"
+  export MOTCUA_CITIZEN_OIDC_AUDIENCE="motcua-citizen-api"
+}
+
+# The citizens' portal, when the citizens' realm answers (its sign-in needs it).
+start_portal() {
+  realm_answers "$CITIZENS_REALM" || { log "portal not started: no citizens' realm at $CITIZENS_REALM"; return 0; }
+  local pidfile="$RUN/portal.pid"
+  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  MOTCUA_PORTAL_HTTP_PORT="$PORTAL_PORT" \
+  MOTCUA_PORTAL_INTAKE_URL="http://127.0.0.1:${PORTS[intake]}" \
+  MOTCUA_PORTAL_FEEDBACK_URL="http://127.0.0.1:${PORTS[feedback]}" \
+  MOTCUA_PORTAL_OIDC_ISSUER="$CITIZENS_REALM" \
+  MOTCUA_PORTAL_SESSION_SECRET="$(secret_file portal-session-secret)" \
+    nohup "$BIN/motcua-portal" >"$RUN/logs/portal.log" 2>&1 &
+  echo $! >"$pidfile"
+  local deadline=$((SECONDS + 60))
+  until ready "$PORTAL_PORT"; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || (( SECONDS > deadline )); then
+      log "portal did not become ready; last log lines:"; tail -20 "$RUN/logs/portal.log" >&2; return 1
+    fi
+    sleep 0.3
+  done
+}
 
 # Prometheus (Debian's package, installed by `make tools`) scrapes the three services and
 # evaluates the same rules as compose and Helm; started only when it is installed.
@@ -109,7 +148,7 @@ start_prometheus() {
 }
 
 stop() {
-  for s in "${SERVICES[@]}" prometheus; do
+  for s in portal "${SERVICES[@]}" prometheus; do
     local pidfile="$RUN/$s.pid"
     [[ -f "$pidfile" ]] || continue
     local pid; pid="$(cat "$pidfile")"
