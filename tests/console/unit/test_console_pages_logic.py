@@ -66,8 +66,8 @@ def test_the_sentence_names_late_and_overdue_dossiers_and_missing_ratings() -> N
 def test_dates_and_times_are_vietnamese_and_in_vietnam_time() -> None:
     assert day("2026-03-02") == "02/03/2026"
     assert day("2026-03-01T18:30:00+00:00") == "02/03/2026"  # 01:30 on 02/03 in Vietnam
-    assert moment("2026-03-02T01:15:00+00:00") == "08:15 02/03/2026"
-    assert money(1250000) == "1.250.000 đ"
+    assert moment("2026-03-02T01:15:00+00:00") == "02/03/2026 08:15"
+    assert money(1250000) == "1.250.000 đồng"
 
 
 def test_deadline_colour_marks_overdue_due_within_a_working_day_and_within() -> None:

@@ -4,10 +4,12 @@ in Vietnam time, the colour of a deadline, and the commune's sentence of "02 kh�
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from motcua_platform import form_text
 from motcua_platform.calendar import VN_TZ
+from motcua_platform.timeliness import TIMELINESS_LABELS as LEGAL_TIMELINESS_LABELS
 
 GENDERS = {"male": "Nam", "female": "Nữ"}
 FORMS = {
@@ -58,16 +60,14 @@ def parse_instant(value: str | datetime | None) -> datetime | None:
 def day(value: str | datetime | None) -> str:
     """``dd/mm/yyyy`` of the Vietnamese date; a bare ``YYYY-MM-DD`` is a date already."""
     if isinstance(value, str) and len(value) == 10:
-        year, month, dd = value.split("-")
-        return f"{dd}/{month}/{year}"
-    moment = parse_instant(value)
-    return "" if moment is None else moment.strftime("%d/%m/%Y")
+        return f"{date.fromisoformat(value):%d/%m/%Y}"
+    at = parse_instant(value)
+    return "" if at is None else form_text.short_date(at)
 
 
 def moment(value: str | datetime | None) -> str:
-    """``HH:MM dd/mm/yyyy`` in Vietnam time, as the forms print it."""
-    at = parse_instant(value)
-    return "" if at is None else at.strftime("%H:%M %d/%m/%Y")
+    """``dd/mm/yyyy HH:MM`` in Vietnam time, as the tracking book writes it."""
+    return form_text.short_datetime(parse_instant(value))
 
 
 def field_value(name: str, value: Any) -> str:
@@ -81,10 +81,13 @@ def field_value(name: str, value: Any) -> str:
 
 
 def money(amount: int | float | None) -> str:
-    """``8.000 đ``: Vietnamese groups thousands with dots."""
-    if amount is None:
-        return ""
-    return f"{int(amount):,}".replace(",", ".") + " đ"
+    """``8.000 đồng``, as the printed forms write amounts."""
+    return "" if amount is None else form_text.money(int(amount))
+
+
+def working_time(hours: float, same_day: bool = False) -> str:
+    """``03 ngày làm việc``, as the printed forms write a legal time."""
+    return form_text.working_time(hours, same_day=same_day)
 
 
 def deadline_state(state: str | None, due_at: str | None, now: datetime) -> str:
@@ -109,7 +112,7 @@ STATE_LABELS = {
     "due-soon": "Đến hạn trong 1 ngày làm việc",
     "within": "Trong hạn",
 }
-TIMELINESS_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+TIMELINESS_LABELS = {t.value: label for t, label in LEGAL_TIMELINESS_LABELS.items()}
 
 
 def percent(ratio: float | None) -> str:

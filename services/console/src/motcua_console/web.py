@@ -22,6 +22,7 @@ templates.env.filters.update(
     day=presenting.day,
     moment=presenting.moment,
     money=presenting.money,
+    working_time=presenting.working_time,
     percent=presenting.percent,
     nfc=presenting.nfc,
 )

@@ -12,11 +12,11 @@ from motcua_console import presenting
 from motcua_console.session import Official, check_csrf, require_roles
 from motcua_console.timeline import case_timeline
 from motcua_console.web import Page, page
+from motcua_platform.auth.roles import CASE_WORKERS, READERS
 from motcua_platform.errors import ApiError
 
 router = APIRouter()
-OFFICIALS = ("receiver", "specialist", "leader", "admin", "auditor")
-CASE_WORKERS = ("receiver", "specialist", "leader")
+OFFICIALS = READERS
 PRINTABLE = {"control-sheet", "apology-letter", "stop-notice"}
 
 
