@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from motcua_platform import form_text
+import motcua_platform.form_text as form_text
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.timeliness import TIMELINESS_LABELS as LEGAL_TIMELINESS_LABELS
 
