@@ -151,6 +151,7 @@ async def submit(
         "return_counter": command.return_counter
         or intake.return_counter(receiving.code, procedure.code),
         "received_by": official_name(official),
+        "received_by_subject": official.subject,
     }
 
     def decide(code: str) -> Dossier:
@@ -187,6 +188,7 @@ async def accept(
             return_counter=command.return_counter
             or intake.return_counter(dossier.receiving_unit, dossier.procedure_code),
             received_by=official_name(official),
+            received_by_subject=official.subject,
         )
 
     return await _change(intake, code, official, "receiving", at, act)

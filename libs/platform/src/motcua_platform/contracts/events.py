@@ -192,6 +192,11 @@ class DossierAccepted(DossierSubmitted):
     )
     return_counter: str | None = None
     received_by: str | None = Field(default=None, description="The official who accepted it")
+    received_by_subject: str | None = Field(
+        default=None,
+        description="The accepting official as the services identify officials (the token's "
+        "subject); received_by is the name printed on the forms",
+    )
     competent_unit_name: str | None = Field(default=None, description="Printed on the forms")
     receiving_unit_name: str | None = Field(default=None, description="Printed on the forms")
 

@@ -105,7 +105,7 @@ class Case(CaseState):
                     name=first.name,
                     step_unit=first.unit,
                     # The official who received the dossier does the counter's own step.
-                    assignee=(accepted.received_by if first.role == "receiver" else None),
+                    assignee=(_received_by(accepted) if first.role == "receiver" else None),
                     allotted_hours=first.hours,
                     due_at=step_due(calendar, case.accepted_at, first.hours, case.due_at),
                 )
@@ -634,3 +634,9 @@ def _step_unit(plan: StepPlan, accepted: DossierAccepted) -> str:
     if plan.unit:
         return plan.unit
     return accepted.receiving_unit if plan.role == "receiver" else accepted.competent_unit
+
+
+def _received_by(accepted: DossierAccepted) -> str | None:
+    """The official who received the dossier, as officials are identified (the token subject);
+    events from before the subject was recorded carry only the name."""
+    return accepted.received_by_subject or accepted.received_by
