@@ -6,7 +6,6 @@ the services' APIs with development tokens. Time is moved explicitly (simulation
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -18,6 +17,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from support.console import KEYCLOAK
 from support.stack import ServiceProcess, Stack, auth, eventually, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,8 +30,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-KEYCLOAK = os.environ.get("MOTCUA_KEYCLOAK_URL", "http://127.0.0.1:8180").rstrip("/")
-REALM = f"{KEYCLOAK}/realms/citizens"
+REALM = f"{KEYCLOAK}/realms/citizens"  # started by `make test` (deploy/local/keycloak.sh)
 COMMUNE = "H15.01.36"
 BIRTH = "1.001193"
 CITIZEN = "079203001234"  # Nguyễn Văn An: a demo citizen of the registry and of the realm
@@ -59,7 +58,7 @@ def at(hours: float) -> str:
 async def stack(stack_factory: Any) -> Stack:
     async with httpx.AsyncClient(timeout=5) as http:
         r = await http.get(f"{REALM}/.well-known/openid-configuration")
-    assert r.status_code == 200, f"the citizens' realm does not answer at {REALM}"
+    assert r.status_code == 200, f"the citizens' realm does not answer at {REALM} (make keycloak)"
     stack = await stack_factory()
     citizen_oidc = {
         "MOTCUA_CITIZEN_OIDC_JWKS_URL": f"{REALM}/protocol/openid-connect/certs",
