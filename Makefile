@@ -12,7 +12,7 @@ SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
 ROLE ?= receiver
 UNIT ?= H15
 
-.PHONY: help doctor install infra provision run stop test test-fast lint token bench tools browser postgres clean
+.PHONY: help doctor install infra provision run stop test test-fast lint token citizen-token bench tools browser postgres clean keycloak
 
 help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
@@ -20,7 +20,9 @@ help:
 	@echo "make doctor  check the prerequisites (Python, JDK, Maven, Go, ports, disk)"
 	@echo "make test    install what is missing and run the whole test suite"
 	@echo "make token ROLE=receiver UNIT=H15.01.36       print a development JWT"
+	@echo "make citizen-token PERSONAL_ID=079203001234   print a development citizen token"
 	@echo "make bench   run the benchmarks and print figures"
+	@echo "make keycloak  start the officials' identity provider (make run and make test do)"
 
 doctor:
 	@deploy/local/doctor.sh
@@ -54,12 +56,17 @@ infra: install postgres
 provision: infra
 	@$(VENV)/bin/motcua-provision --topics
 
-run: provision $(SECRET_FILE)
+# The officials' identity provider (Keycloak from Maven Central, realm files in deploy/keycloak).
+keycloak: install
+	@PYTHON=$(PY) deploy/local/keycloak.sh start
+
+run: provision $(SECRET_FILE) keycloak
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) PYTHON=$(PY) deploy/local/services.sh start
 
 stop:
 	@deploy/local/services.sh stop
 	@deploy/local/infra.sh stop
+	@deploy/local/keycloak.sh stop
 
 tools:
 	@deploy/tools/install.sh
@@ -71,7 +78,7 @@ browser:
 	  echo "installing Debian's chromium for the kiosk browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: provision tools browser
+test: provision tools browser keycloak
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: install
@@ -79,10 +86,15 @@ test-fast: install
 
 lint: install
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/mypy libs/platform/src services/intake/src services/workflow/src services/feedback/src
+	@$(VENV)/bin/mypy libs/platform/src services/intake/src services/workflow/src services/feedback/src services/portal/src services/console/src
 
 token: install $(SECRET_FILE)
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-token --role $(ROLE) --unit $(UNIT)
+
+# A development citizen token (what the citizens' realm issues): PERSONAL_ID=079203001234
+PERSONAL_ID ?= 079203001234
+citizen-token: install $(SECRET_FILE)
+	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-citizen-token --personal-id $(PERSONAL_ID)
 
 bench: provision
 	@$(PY) -m benchmarks

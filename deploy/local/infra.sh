@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Local infrastructure without containers: Apache Kafka (KRaft, jars from Maven Central) and
+# Local infrastructure without containers: Apache Kafka (KRaft, jars from Maven Central),
 # FerretDB (MongoDB wire protocol, built as a Go dependency) over Debian's PostgreSQL (or over
-# SQLite with MOTCUA_MONGO_BACKEND=sqlite). Everything downloaded or built goes to $MOTCUA_CACHE
-# and is reused; runtime state (PIDs, logs, data) goes to $MOTCUA_RUN.
+# SQLite with MOTCUA_MONGO_BACKEND=sqlite), and an S3-compatible object server (gofakes3 over a
+# bbolt file, built the same way). Everything downloaded or built goes to $MOTCUA_CACHE and is
+# reused; runtime state (PIDs, logs, data) goes to $MOTCUA_RUN.
 #
 #   infra.sh fetch            download/build what is missing
-#   infra.sh start            start Kafka, PostgreSQL and FerretDB unless already answering; wait
+#   infra.sh start            start Kafka, PostgreSQL, FerretDB and the object server unless
+#                             already answering; wait until ready
 #   infra.sh stop             stop what this script started (by saved PID)
 #   infra.sh status
 #   infra.sh ferretdb-bin     build FerretDB if missing and print its path (tests start their own)
+#   infra.sh objectstore-bin  the same for the object server
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +20,8 @@ RUN="${MOTCUA_RUN:-$here/../../.run}"
 KAFKA_PORT="${MOTCUA_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${MOTCUA_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MOTCUA_MONGO_PORT:-27017}"
+S3_PORT="${MOTCUA_S3_PORT:-8333}"
+S3_BUCKET="${MOTCUA_S3_BUCKET:-motcua-local}"
 MONGO_BACKEND="${MOTCUA_MONGO_BACKEND:-postgresql}"
 POSTGRES_PORT="${MOTCUA_POSTGRES_PORT:-55432}"
 POSTGRES_OPTIONS="${MOTCUA_POSTGRES_OPTIONS:-}"  # more server settings, e.g. for tests: -c name=value
@@ -26,6 +31,9 @@ KAFKA_LIBS="$CACHE/kafka/libs"
 FERRETDB_HASH="$(cat "$here"/ferretdb/go.mod "$here"/ferretdb/go.sum "$here"/ferretdb/*.go \
   "$here"/ferretdb/*.sh "$here"/ferretdb/*.patch | sha256sum | cut -c1-16)"
 FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_HASH"
+OBJECTSTORE_HASH="$(cat "$here"/objectstore/go.mod "$here"/objectstore/go.sum \
+  "$here"/objectstore/*.go | sha256sum | cut -c1-16)"
+OBJECTSTORE_BIN="$CACHE/bin/objectstore-$OBJECTSTORE_HASH"
 mkdir -p "$CACHE" "$RUN"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -56,6 +64,14 @@ fetch_ferretdb() {
     && "$here/timed.sh" "building FerretDB with Go (first run only, one to three minutes)" \
       go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
   rm -rf "$build"
+}
+
+fetch_objectstore() {
+  [[ -x "$OBJECTSTORE_BIN" ]] && return 0
+  log "building the S3-compatible object server into $OBJECTSTORE_BIN"
+  mkdir -p "$CACHE/bin"
+  (cd "$here/objectstore" && go build -trimpath -o "$OBJECTSTORE_BIN.tmp" . \
+    && mv "$OBJECTSTORE_BIN.tmp" "$OBJECTSTORE_BIN")
 }
 
 java_cmd() {
@@ -162,18 +178,33 @@ start_ferretdb() {
   echo $! >"$RUN/ferretdb.pid"
 }
 
+start_objectstore() {
+  if port_open "$S3_PORT"; then log "object server already answering on :$S3_PORT"; return 0; fi
+  # The data file lives in the run folder, so stored documents survive a restart.
+  local dir="$RUN/objectstore"
+  mkdir -p "$dir"
+  log "starting the object server (S3 API) on 127.0.0.1:$S3_PORT"
+  nohup "$OBJECTSTORE_BIN" -listen "127.0.0.1:$S3_PORT" -db "$dir/objects.db" \
+    -bucket "$S3_BUCKET" >"$dir/objectstore.log" 2>&1 &
+  echo $! >"$RUN/objectstore.pid"
+}
+
 wait_ready() {
   local deadline=$((SECONDS + 120))
   until port_open "$MONGO_PORT"; do
     (( SECONDS < deadline )) || { log "FerretDB did not start"; tail -20 "$RUN/ferretdb/ferretdb.log" >&2; exit 1; }
     sleep 0.3
   done
+  until port_open "$S3_PORT"; do
+    (( SECONDS < deadline )) || { log "object server did not start"; tail -20 "$RUN/objectstore/objectstore.log" >&2; exit 1; }
+    sleep 0.2
+  done
   # Kafka is ready when a metadata request succeeds, not merely when the port is open.
   until "${PYTHON:-python3}" "$here/kafka_ready.py" "127.0.0.1:$KAFKA_PORT" 2>/dev/null; do
     (( SECONDS < deadline )) || { log "Kafka did not become ready"; tail -30 "$RUN/kafka/kafka.log" >&2; exit 1; }
     sleep 0.5
   done
-  log "Kafka 127.0.0.1:$KAFKA_PORT and FerretDB 127.0.0.1:$MONGO_PORT are ready"
+  log "Kafka 127.0.0.1:$KAFKA_PORT, FerretDB 127.0.0.1:$MONGO_PORT and S3 127.0.0.1:$S3_PORT are ready"
 }
 
 stop_pid() {
@@ -190,12 +221,16 @@ stop_pid() {
 }
 
 case "${1:-}" in
-  fetch) fetch_kafka; fetch_ferretdb ;;
+  fetch) fetch_kafka; fetch_ferretdb; fetch_objectstore ;;
   ferretdb-bin) fetch_ferretdb; echo "$FERRETDB_BIN" ;;
-  start) fetch_kafka; fetch_ferretdb; start_postgres; start_ferretdb; start_kafka; wait_ready ;;
-  stop) stop_pid kafka; stop_pid ferretdb; stop_postgres ;;
+  objectstore-bin) fetch_objectstore; echo "$OBJECTSTORE_BIN" ;;
+  start)
+    fetch_kafka; fetch_ferretdb; fetch_objectstore
+    start_postgres; start_ferretdb; start_kafka; start_objectstore; wait_ready ;;
+  stop) stop_pid kafka; stop_pid ferretdb; stop_pid objectstore; stop_postgres ;;
   status)
     port_open "$KAFKA_PORT" && echo "kafka: up on :$KAFKA_PORT" || echo "kafka: down"
-    port_open "$MONGO_PORT" && echo "mongodb-wire: up on :$MONGO_PORT" || echo "mongodb-wire: down" ;;
+    port_open "$MONGO_PORT" && echo "mongodb-wire: up on :$MONGO_PORT" || echo "mongodb-wire: down"
+    port_open "$S3_PORT" && echo "object server: up on :$S3_PORT" || echo "object server: down" ;;
   *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
 esac

@@ -9,8 +9,12 @@ root="$(cd "$here/../.." && pwd)"
 RUN="${MOTCUA_RUN:-$root/.run}"
 PYTHON="${PYTHON:-$root/.venv/bin/python}"
 BIN="$(dirname "$PYTHON")"
-declare -A PORTS=([intake]="${MOTCUA_INTAKE_PORT:-8001}" [workflow]="${MOTCUA_WORKFLOW_PORT:-8002}" [feedback]="${MOTCUA_FEEDBACK_PORT:-8003}")
+declare -A PORTS=([intake]="${MOTCUA_INTAKE_PORT:-8001}" [workflow]="${MOTCUA_WORKFLOW_PORT:-8002}" [feedback]="${MOTCUA_FEEDBACK_PORT:-8003}" [console]="${MOTCUA_CONSOLE_PORT:-8004}")
 SERVICES=(intake workflow feedback)
+KEYCLOAK_PORT="${MOTCUA_KEYCLOAK_PORT:-8180}"
+OIDC_ISSUER="http://127.0.0.1:$KEYCLOAK_PORT/realms/officials"
+PORTAL_PORT="${MOTCUA_PORTAL_PORT:-8005}"
+CITIZENS_REALM="http://127.0.0.1:$KEYCLOAK_PORT/realms/citizens"
 mkdir -p "$RUN/logs"
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -51,6 +55,8 @@ start() {
   # Its own key, as in production: the online rating tokens derived from it outlive a JWT secret.
   MOTCUA_KIOSK_KEY="${MOTCUA_KIOSK_KEY:-$(secret_file kiosk-key)}"
   export MOTCUA_KIOSK_KEY
+  oidc_settings
+  citizen_oidc_settings
   for s in "${SERVICES[@]}"; do
     local pidfile="$RUN/$s.pid"
     if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -68,9 +74,17 @@ start() {
       sleep 0.3
     done
   done
+  start_console
+  start_portal
   start_prometheus
   "$PYTHON" -m motcua_intake.demo --intake "http://127.0.0.1:${PORTS[intake]}" || log "demo data not loaded"
-  local kiosk
+  local kiosk console_line
+  if [[ -f "$RUN/console.pid" ]]; then
+    console_line="http://127.0.0.1:${PORTS[console]}  (sign in as a demo official:)
+$(demo_users)"
+  else
+    console_line="not started: it needs Keycloak (make keycloak)"
+  fi
   kiosk="$(kiosk_link "$DEMO_COUNTER" 2>/dev/null)" \
     || kiosk="GET /kiosk/$DEMO_COUNTER/link with a leader's token (not reachable now)"
   cat <<MSG
@@ -81,6 +95,8 @@ Motcua is running$( [[ "${MOTCUA_SIMULATION:-0}" == 1 ]] && echo " (simulation: 
   feedback  http://127.0.0.1:${PORTS[feedback]}/docs
   kiosk     $kiosk
             (device link of counter $DEMO_COUNTER: open it on the counter's tablet)
+  console   $console_line
+  portal    $( [[ -f "$RUN/portal.pid" ]] && echo "http://127.0.0.1:$PORTAL_PORT  (citizens sign in with a demo personal ID, e.g. 079203001234 / motcua-demo)" || echo "not started: it needs Keycloak's citizens realm (make keycloak)")
   metrics   http://127.0.0.1:${PORTS[intake]}/metrics, :${PORTS[workflow]}/metrics, :${PORTS[feedback]}/metrics
   Prometheus $( [[ -f "$RUN/prometheus.pid" ]] && echo "http://127.0.0.1:$PROM_PORT (rules and alerts from deploy/prometheus)" || echo "not installed (make tools installs it)")
   Kafka     127.0.0.1:${MOTCUA_KAFKA_PORT:-9092}    MongoDB wire 127.0.0.1:${MOTCUA_MONGO_PORT:-27017}
@@ -92,7 +108,87 @@ Stop everything with: make stop
 MSG
 }
 
+# The services accept the officials' realm's tokens (through its JWKS) besides the development
+# ones, when Keycloak is up (make run starts it).
+oidc_settings() {
+  if "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('$OIDC_ISSUER/.well-known/openid-configuration', timeout=2).status == 200 else 1)" 2>/dev/null; then
+    export MOTCUA_OIDC_ISSUER="$OIDC_ISSUER"
+    export MOTCUA_OIDC_JWKS_URL="$OIDC_ISSUER/protocol/openid-connect/certs"
+    export MOTCUA_OIDC_AUDIENCE=motcua-api
+  fi
+}
+
+# The officials' console (a web app over the three services), when Keycloak is up.
+start_console() {
+  [[ -n "${MOTCUA_OIDC_ISSUER:-}" ]] || { log "Keycloak not answering: console not started"; return 0; }
+  local pidfile="$RUN/console.pid"
+  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  MOTCUA_HTTP_PORT="${PORTS[console]}" \
+  MOTCUA_INTAKE_URL="http://127.0.0.1:${PORTS[intake]}" \
+  MOTCUA_WORKFLOW_URL="http://127.0.0.1:${PORTS[workflow]}" \
+  MOTCUA_FEEDBACK_URL="http://127.0.0.1:${PORTS[feedback]}" \
+  MOTCUA_OIDC_CLIENT_SECRET="${MOTCUA_OIDC_CLIENT_SECRET:-motcua-console-local-secret}" \
+  MOTCUA_SESSION_SECRET="${MOTCUA_SESSION_SECRET:-$(secret_file console-session-key)}" \
+    nohup "$BIN/motcua-console" >"$RUN/logs/console.log" 2>&1 &
+  echo $! >"$pidfile"
+  local deadline=$((SECONDS + 60))
+  until ready "${PORTS[console]}"; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || (( SECONDS > deadline )); then
+      log "console did not become ready; last log lines:"; tail -20 "$RUN/logs/console.log" >&2; return 0
+    fi
+    sleep 0.3
+  done
+}
+
+# The demo officials of the local realm (deploy/keycloak/realms/officials.json).
+demo_users() {
+  "$PYTHON" - "$root/deploy/keycloak/realms/officials.json" <<'PY'
+import json, sys
+
+realm = json.load(open(sys.argv[1], encoding="utf-8"))
+for user in realm["users"]:
+    name = f"{user['firstName']} {user['lastName']}"
+    roles = ", ".join(user["realmRoles"])
+    print(f"            {user['username']:<16} {roles:<11} {user['attributes']['unit'][0]:<10} {name}")
+print("            password of every demo official: " + realm["users"][0]["credentials"][0]["value"])
+PY
+}
+
 PROM_PORT="${MOTCUA_PROMETHEUS_PORT:-9090}"
+
+realm_answers() {
+  "$PYTHON" -c "import sys, urllib.request as u; sys.exit(0 if u.urlopen('$1/.well-known/openid-configuration', timeout=2).status == 200 else 1)" 2>/dev/null
+}
+
+# Intake and feedback accept the citizens' realm's tokens (through its JWKS) besides the
+# development ones, when Keycloak is up.
+citizen_oidc_settings() {
+  realm_answers "$CITIZENS_REALM" || return 0
+  export MOTCUA_CITIZEN_OIDC_ISSUER="$CITIZENS_REALM"
+  export MOTCUA_CITIZEN_OIDC_JWKS_URL="$CITIZENS_REALM/protocol/openid-connect/certs"
+  export MOTCUA_CITIZEN_OIDC_AUDIENCE="motcua-citizen-api"
+}
+
+# The citizens' portal, when the citizens' realm answers (its sign-in needs it).
+start_portal() {
+  realm_answers "$CITIZENS_REALM" || { log "portal not started: no citizens' realm at $CITIZENS_REALM"; return 0; }
+  local pidfile="$RUN/portal.pid"
+  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  MOTCUA_PORTAL_HTTP_PORT="$PORTAL_PORT" \
+  MOTCUA_PORTAL_INTAKE_URL="http://127.0.0.1:${PORTS[intake]}" \
+  MOTCUA_PORTAL_FEEDBACK_URL="http://127.0.0.1:${PORTS[feedback]}" \
+  MOTCUA_PORTAL_OIDC_ISSUER="$CITIZENS_REALM" \
+  MOTCUA_PORTAL_SESSION_SECRET="$(secret_file portal-session-secret)" \
+    nohup "$BIN/motcua-portal" >"$RUN/logs/portal.log" 2>&1 &
+  echo $! >"$pidfile"
+  local deadline=$((SECONDS + 60))
+  until ready "$PORTAL_PORT"; do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || (( SECONDS > deadline )); then
+      log "portal did not become ready; last log lines:"; tail -20 "$RUN/logs/portal.log" >&2; return 1
+    fi
+    sleep 0.3
+  done
+}
 
 # Prometheus (Debian's package, installed by `make tools`) scrapes the three services and
 # evaluates the same rules as compose and Helm; started only when it is installed.
@@ -109,7 +205,7 @@ start_prometheus() {
 }
 
 stop() {
-  for s in "${SERVICES[@]}" prometheus; do
+  for s in portal console "${SERVICES[@]}" prometheus; do
     local pidfile="$RUN/$s.pid"
     [[ -f "$pidfile" ]] || continue
     local pid; pid="$(cat "$pidfile")"

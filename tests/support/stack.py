@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from motcua_platform.auth import mint_token
+from motcua_platform.auth.citizen import mint_citizen_token
 
 SECRET = "e2e-signing-key-" + "x" * 24
 SERVICES = ("intake", "workflow", "feedback")
@@ -118,6 +119,9 @@ class Stack:
                 "MOTCUA_PSEUDONYM_KEY": "e2e-pseudonym-key",
                 "MOTCUA_RELAY_INTERVAL_SECONDS": "0.05",
                 "MOTCUA_LOG_LEVEL": "INFO",
+                # The object server started by the Makefile; one bucket per stack.
+                "MOTCUA_S3_ENDPOINT": os.environ.get("MOTCUA_S3_ENDPOINT", "http://127.0.0.1:8333"),
+                "MOTCUA_S3_BUCKET": f"test-{self.run_id}",
             }
         )
         env.update(extra)
@@ -162,6 +166,12 @@ def token(role: str | list[str], unit: str, subject: str | None = None) -> str:
     return mint_token(
         SECRET, subject=subject or f"{roles[0]}-{uuid.uuid4().hex[:4]}", unit=unit, roles=roles
     )
+
+
+def citizen_auth(personal_id: str, name: str | None = None) -> dict[str, str]:
+    """The headers of a citizen signed in with ``personal_id`` (a development token)."""
+    token = mint_citizen_token(SECRET, personal_id=personal_id, name=name)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def auth(role: str | list[str], unit: str, subject: str | None = None) -> dict[str, str]:

@@ -15,6 +15,7 @@ from motcua_workflow.domain import Case, CaseStatus
 from motcua_workflow.domain.reports import (
     CaseFacts,
     average_processing_time,
+    classify_period,
     non_geographic_intake,
     rate_percent,
     summarize,
@@ -96,6 +97,26 @@ def test_summary_of_a_handmade_month_gives_exact_numbers() -> None:
         "on_time_rate_percent": 50.0,
         "early_rate": 0.2,  # 1 / 5 finished
         "early_rate_percent": 20.0,
+    }
+
+
+def test_the_dossiers_behind_each_figure_are_listed_by_the_same_rules() -> None:
+    listed = {
+        facts.code: (bucket, received)
+        for facts, bucket, received in classify_period(HANDMADE, "U", *MARCH, AFTER_MARCH)
+    }
+
+    assert listed == {
+        "A": ("early", True),
+        "B": ("on_time", True),
+        "C": ("late", True),
+        "D": ("late", True),  # two supplementations: late for QĐ 766
+        "E": ("within", True),
+        "F": ("overdue", True),
+        "G": ("on_time", False),  # carried over
+        "K": ("overdue", True),
+        "L": ("within", True),
+        "M": ("overdue", False),
     }
 
 

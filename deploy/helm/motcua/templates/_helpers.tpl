@@ -126,6 +126,7 @@ MOTCUA_OIDC_JWKS_URL: {{ $c.oidc.jwksUrl | quote }}
 MOTCUA_OIDC_ISSUER: {{ required "config.oidc.issuer is required with config.oidc.jwksUrl" $c.oidc.issuer | quote }}
 MOTCUA_OIDC_AUDIENCE: {{ required "config.oidc.audience is required with config.oidc.jwksUrl" $c.oidc.audience | quote }}
 {{- end }}
+{{- include "motcua.filesConfig" . }}
 {{- range $k, $v := $c.extraEnv }}
 {{ $k }}: {{ $v | quote }}
 {{- end }}

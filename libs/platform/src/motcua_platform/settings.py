@@ -31,6 +31,12 @@ class PlatformSettings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     pseudonym_key: SecretStr | None = None
+    # Citizens' sign-in (the citizens' realm, or the national e-ID's OIDC provider); locally,
+    # tokens signed with the JWT secret under the issuer ``motcua-local-citizens``.
+    citizen_oidc_jwks_url: str | None = None
+    citizen_oidc_issuer: str | None = None
+    citizen_oidc_audience: str | None = None
+    citizen_id_claim: str = "personal_id"
 
     topic_namespace: str = Field(
         default="",

@@ -12,6 +12,7 @@ from motcua_feedback.context import FeedbackContext
 from motcua_feedback.settings import FeedbackSettings
 from motcua_feedback.store import INDEXES, OUTBOX_COLLECTIONS
 from motcua_feedback.subscribers import workflow_subscription
+from motcua_platform.auth.citizen import CitizenVerifier
 from motcua_platform.contracts import FEEDBACK_TOPIC
 from motcua_platform.logs import configure_logging
 from motcua_platform.mongo import ensure_indexes as create_indexes
@@ -44,6 +45,7 @@ def build_app(settings: FeedbackSettings | None = None) -> FastAPI:
     runtime.add_background("complaints-open-gauge", complaints_gauge)
     app = runtime.create_app("Motcua feedback", DESCRIPTION)
     app.state.feedback = ctx
+    app.state.citizen_verifier = CitizenVerifier.from_settings(settings)
     for router in ROUTERS:
         app.include_router(router)
     return app

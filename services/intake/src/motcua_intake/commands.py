@@ -32,6 +32,9 @@ class DocumentIn(BaseModel):
     form: DocumentForm = "original"
     digitized: bool = False
     copies: int = Field(default=1, ge=1, le=100)
+    file_key: str | None = Field(
+        default=None, max_length=200, description="A stored file (POST /uploads) of this component"
+    )
 
     def to_document(self) -> Document:
         return Document(

@@ -13,6 +13,7 @@ from motcua_intake.domain.demo_province import DemoProvince
 from motcua_intake.domain.errors import UnknownProcedure, UnknownUnit
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import Unit, UnitRegistry
+from motcua_intake.files import DossierFiles
 from motcua_intake.metrics import IntakeMetrics
 from motcua_intake.store import DossierStore
 from motcua_platform.calendar import CalendarProvider, WorkingCalendar
@@ -32,6 +33,7 @@ class IntakeContext:
     pseudonym_secret: bytes
     public_base_url: str
     demo_province: DemoProvince | None = None
+    files: DossierFiles | None = None
     calendars: CalendarProvider = field(default_factory=CalendarProvider)
 
     def calendar_for(self, unit: str) -> WorkingCalendar:

@@ -47,6 +47,8 @@ def dossier_to_document(dossier: Dossier) -> dict[str, Any]:
         "applicant_key": dossier.applicant_key,
         "applicant_in_registry": dossier.applicant_in_registry,
         "prefilled_fields": list(dossier.prefilled_fields),
+        # Derived, kept for the unit's list: "công dân không viết" without reading the applicant.
+        "citizen_wrote_nothing": dossier.citizen_wrote_nothing,
         "documents": [d.to_dict() for d in dossier.documents],
         "result_delivery": dossier.result_delivery,
         "submitted_at": dossier.submitted_at,

@@ -4,14 +4,16 @@ official who issues it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from motcua_intake.adapters.uploads import OwnerKind
 from motcua_intake.commands import (
     AcceptDossier,
     ApplicantIn,
+    DocumentIn,
     HandInSupplement,
     RefuseDossier,
     RequestSupplement,
@@ -20,6 +22,7 @@ from motcua_intake.commands import (
 )
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.citizens import prefill
+from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_code import format_dossier_code
 from motcua_intake.domain.errors import DomainError
@@ -73,8 +76,34 @@ async def complete_applicant(
     return Applicant(key=key, data=data, prefilled=prefilled, in_registry=record is not None)
 
 
+async def with_files(
+    intake: IntakeContext,
+    documents: list[DocumentIn],
+    official: Principal,
+    file_owner: tuple[OwnerKind, str] | None,
+    earlier_files: Iterable[str] = (),
+) -> list[Document]:
+    """The documents of a command, each with the stored file it names (the caller's own)."""
+    plain = [d.to_document() for d in documents]
+    keys = [d.file_key for d in documents]
+    if not any(keys):
+        return plain
+    if intake.files is None:
+        raise DomainError(
+            "files_unavailable", "object storage is not configured", field="documents"
+        )
+    owner = file_owner or ("unit", official.unit)
+    return await intake.files.attach(plain, keys, owners=[owner], earlier_files=earlier_files)
+
+
 async def submit(
-    intake: IntakeContext, command: SubmitDossier, *, at: datetime, official: Principal
+    intake: IntakeContext,
+    command: SubmitDossier,
+    *,
+    at: datetime,
+    official: Principal,
+    file_owner: tuple[OwnerKind, str] | None = None,
+    earlier_files: Iterable[str] = (),
 ) -> Dossier:
     """Nộp hồ sơ through any channel; the counter (and an opened postal parcel) may accept in
     the same call."""
@@ -106,7 +135,9 @@ async def submit(
         "at": at,
         "prefilled_fields": applicant.prefilled,
         "applicant_in_registry": applicant.in_registry,
-        "documents": [d.to_document() for d in command.documents],
+        "documents": await with_files(
+            intake, command.documents, official, file_owner, earlier_files
+        ),
         "received_at": command.received_at,
         "result_delivery": command.result_delivery,
         "lookup_secret": new_lookup_secret(),
@@ -119,6 +150,7 @@ async def submit(
         "return_counter": command.return_counter
         or intake.return_counter(receiving.code, procedure.code),
         "received_by": official_name(official),
+        "received_by_subject": official.subject,
     }
 
     def decide(code: str) -> Dossier:
@@ -155,6 +187,7 @@ async def accept(
             return_counter=command.return_counter
             or intake.return_counter(dossier.receiving_unit, dossier.procedure_code),
             received_by=official_name(official),
+            received_by_subject=official.subject,
         )
 
     return await _change(intake, code, official, "receiving", at, act)
@@ -199,9 +232,10 @@ async def hand_in_supplement(
     *,
     at: datetime,
     official: Principal,
+    file_owner: tuple[OwnerKind, str] | None = None,
 ) -> Dossier:
     """Papers answering a supplement request, at intake or during processing."""
-    documents = [d.to_document() for d in command.documents]
+    documents = await with_files(intake, command.documents, official, file_owner)
 
     def act(dossier: Dossier) -> None:
         dossier.submit_supplement(at=at, documents=documents)

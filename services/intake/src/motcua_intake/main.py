@@ -4,30 +4,39 @@ adapters, the workflow subscriber, the HTTP app."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 
 from motcua_intake.adapters import access_log, applicant_history, citizen_registry, dossier_codes
 from motcua_intake.adapters import lookup_throttle as throttle
+from motcua_intake.adapters import uploads as uploads_adapter
 from motcua_intake.adapters.access_log import AccessLog
 from motcua_intake.adapters.applicant_history import ApplicantHistory
 from motcua_intake.adapters.citizen_registry import DemoCitizenRegistry
 from motcua_intake.adapters.dossier_codes import DossierCodes
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
+from motcua_intake.adapters.object_store import ObjectStore
+from motcua_intake.adapters.uploads import Uploads
 from motcua_intake.api import routers
+from motcua_intake.api.files import install_file_error_handlers
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
+from motcua_intake.files import DossierFiles
 from motcua_intake.metrics import IntakeMetrics
 from motcua_intake.settings import IntakeSettings
 from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_intake.store import INDEXES as DOSSIER_INDEXES
 from motcua_intake.store import DossierStore
 from motcua_intake.subscribers import workflow_handlers
+from motcua_platform.auth.citizen import CitizenVerifier
 from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
@@ -36,7 +45,7 @@ from motcua_platform.runtime import ServiceRuntime, Subscription, serve
 
 log = logging.getLogger(__name__)
 
-INDEXES = [*DOSSIER_INDEXES, *access_log.INDEXES, *throttle.INDEXES]
+INDEXES = [*DOSSIER_INDEXES, *access_log.INDEXES, *throttle.INDEXES, *uploads_adapter.INDEXES]
 PURGE_INTERVAL_SECONDS = 600
 
 DESCRIPTION = """The one-stop counter's door: procedure catalogue, citizen prefill ("công dân
@@ -81,8 +90,36 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeCo
         pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
+        files=build_files(settings, db),
         calendars=CalendarProvider.from_settings(settings),
     )
+
+
+def build_files(settings: IntakeSettings, db: Any) -> DossierFiles | None:
+    if not settings.s3_endpoint:
+        return None
+    store = ObjectStore.connect(
+        settings.s3_endpoint,
+        settings.s3_bucket,
+        settings.s3_access_key,
+        settings.s3_secret_key.get_secret_value(),
+    )
+    assert settings.pseudonym_key is not None  # checked by build_service
+    # A key of its own for links, derived so that deployments need no new secret.
+    link_secret = hashlib.sha256(
+        b"motcua file links\n" + settings.pseudonym_key.get_secret_value().encode()
+    ).digest()
+    return DossierFiles(
+        store,
+        Uploads(db[uploads_adapter.COLLECTION]),
+        link_secret=link_secret,
+        link_ttl=timedelta(seconds=settings.file_link_seconds),
+        max_bytes=settings.max_file_bytes,
+    )
+
+
+def build_citizen_verifier(settings: IntakeSettings) -> CitizenVerifier:
+    return CitizenVerifier.from_settings(settings)
 
 
 def build_app(settings: IntakeSettings | None = None) -> FastAPI:
@@ -100,6 +137,8 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
 
     app = runtime.create_app("Motcua intake", DESCRIPTION)
     app.state.intake = intake
+    app.state.citizen_verifier = build_citizen_verifier(settings)
+    install_file_error_handlers(app)
     for router in routers():
         app.include_router(router)
     _seed_demo_data_on_start(app, settings, intake)
@@ -115,6 +154,8 @@ def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: Int
         async with runtime_lifespan(app):
             if settings.demo_data and isinstance(intake.registry, DemoCitizenRegistry):
                 await intake.registry.seed_if_empty()
+            if intake.files is not None:
+                await intake.files.store.ensure_bucket()
             yield
 
     app.router.lifespan_context = lifespan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from motcua_platform.settings import PlatformSettings
 
@@ -31,3 +31,15 @@ class IntakeSettings(PlatformSettings):
     lookup_window_seconds: float = Field(default=900.0, gt=0)
     lookup_failures_per_code: int = Field(default=5, ge=1, le=1000)
     lookup_failures_per_client: int = Field(default=20, ge=1, le=1000)
+
+    # Scanned documents and electronic results (architecture §12): an S3-compatible store.
+    s3_endpoint: str | None = Field(
+        default="http://127.0.0.1:8333", description="S3 API address; empty disables files"
+    )
+    s3_bucket: str = "motcua-local"
+    s3_access_key: str = "motcua"
+    s3_secret_key: SecretStr = SecretStr("motcua-local-secret")
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    file_link_seconds: int = Field(
+        default=300, ge=10, le=3600, description="How long a download link stays valid"
+    )

@@ -103,4 +103,6 @@ QUEUE_FIELDS = (
     "submitted_at",
     "accepted_at",
     "due_at",
+    "on_the_spot",
+    "citizen_wrote_nothing",
 )

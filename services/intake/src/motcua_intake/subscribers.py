@@ -7,14 +7,25 @@ does not know, or that contradicts it, is rejected to the dead-letter topic.
 
 from __future__ import annotations
 
+from typing import Any
+
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.errors import DomainError
 from motcua_intake.domain.workflow_status import OBSERVED_TYPES, observation_for, observe
 from motcua_intake.dossier_document import dossier_from_document, dossier_to_document
 from motcua_platform.contracts import Envelope, EventData
+from motcua_platform.contracts.events import CaseResolved
 from motcua_platform.messaging.consumer import Handler
 from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
 from motcua_platform.mongo import Loaded
+
+
+def result_file_of(payload: EventData) -> dict[str, Any]:
+    """The electronic result (kết quả điện tử) a resolution names, kept so that its owner can
+    download it; a reference, the bytes stay in object storage."""
+    if isinstance(payload, CaseResolved) and payload.result_file is not None:
+        return {"result_file": payload.result_file.model_dump()}
+    return {}
 
 
 def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handler]:
@@ -28,6 +39,7 @@ def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handle
             if loaded is None:
                 raise Rejected(f"dossier {envelope.subject} was not received by intake")
             seen = {"workflow_event_type": envelope.type, "workflow_event_at": envelope.time}
+            seen.update(result_file_of(payload))
             if observation is None:
                 return Decision(state=seen)
             dossier = dossier_from_document(loaded.state)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from motcua_platform.contracts.events import Channel
+from motcua_platform.contracts.events import Channel, FileRef
 from motcua_platform.errors import Conflict, NotFound
 from motcua_platform.retries import load_decide_save
 from motcua_workflow.context import WorkflowContext
@@ -142,12 +142,20 @@ async def resolve(
     electronic_result: bool = False,
     by: str | None = None,
     guard: Guard | None = None,
+    result_file: FileRef | None = None,
 ) -> Case:
     return await execute(
         ctx,
         code,
         at,
-        lambda c: c.resolve(outcome, at, result_reference, electronic_result, by=by),  # type: ignore[arg-type]
+        lambda c: c.resolve(
+            outcome,  # type: ignore[arg-type]
+            at,
+            result_reference,
+            electronic_result,
+            by=by,
+            result_file=result_file,
+        ),
         guard,
     )
 

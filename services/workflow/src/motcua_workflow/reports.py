@@ -28,6 +28,7 @@ from motcua_workflow.domain.reports import (
     ProcessingTime,
     Summary,
     average_processing_time,
+    classify_period,
     non_geographic_intake,
     summarize,
 )
@@ -141,6 +142,27 @@ class FactsReadModel:
         start, end = period_bounds(period_from, period_to)
         rows = await self.belonging(unit, start, min(at, end))
         return summarize(rows, None, period_from, period_to, at)
+
+    async def dossiers(
+        self, unit: str, period_from: date, period_to: date, at: datetime
+    ) -> list[dict[str, Any]]:
+        """The dossiers behind the summary's figures, each with its bucket (no personal data)."""
+        start, end = period_bounds(period_from, period_to)
+        rows = await self.belonging(unit, start, min(at, end))
+        return [
+            {
+                "code": facts.code,
+                "procedure_code": facts.procedure_code,
+                "unit": facts.unit,
+                "receiving_unit": facts.receiving_unit,
+                "bucket": bucket,
+                "received_in_period": received,
+                "accepted_at": facts.accepted_at.isoformat(),
+                "due_at": facts.due_at.isoformat(),
+                "finished_at": facts.finished_at.isoformat() if facts.finished_at else None,
+            }
+            for facts, bucket, received in classify_period(rows, None, period_from, period_to, at)
+        ]
 
     async def processing_time(
         self, unit: str, period_from: date, period_to: date

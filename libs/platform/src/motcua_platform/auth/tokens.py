@@ -19,6 +19,10 @@ class Unauthenticated(ApiError):
 
 
 class TokenVerifier:
+    """Verifies development tokens (HS256, the local key) and the identity provider's tokens
+    (JWKS), each with its own key, issuer and algorithms; either or both may be configured, so
+    scripts keep ``make token`` while people sign in through the provider."""
+
     def __init__(
         self,
         *,
@@ -33,24 +37,31 @@ class TokenVerifier:
                 "MOTCUA_OIDC_JWKS_URL (production)"
             )
         self.secret = secret
-        self.issuer = issuer or (ISSUER_LOCAL if secret else None)
+        # Without a JWKS the issuer setting names the local issuer (as before OIDC was added).
+        self.issuer = issuer if jwks_url else issuer or ISSUER_LOCAL
         self.audience = audience
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
 
+    def _key_for(self, token: str) -> tuple[Any, list[str], str | None, str | None]:
+        """The key, algorithms, issuer and audience to check ``token`` with, chosen by its
+        (unverified) issuer: each issuer is then verified with its own key only."""
+        if self.secret and (self._jwks is None or _issuer_of(token) == ISSUER_LOCAL):
+            issuer = self.issuer if self._jwks is None else ISSUER_LOCAL
+            return self.secret, ["HS256"], issuer, None
+        assert self._jwks is not None
+        key = self._jwks.get_signing_key_from_jwt(token).key
+        return key, ["RS256", "ES256"], self.issuer, self.audience
+
     def verify(self, token: str) -> Principal:
         try:
-            if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
-                algorithms = ["RS256", "ES256"]
-            else:
-                key, algorithms = self.secret, ["HS256"]
+            key, algorithms, issuer, audience = self._key_for(token)
             claims = jwt.decode(
                 token,
                 key,
                 algorithms=algorithms,
-                issuer=self.issuer,
-                audience=self.audience,
-                options={"require": ["sub", "exp"], "verify_aud": self.audience is not None},
+                issuer=issuer,
+                audience=audience,
+                options={"require": ["sub", "exp"], "verify_aud": audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("token expired") from exc
@@ -68,6 +79,16 @@ class TokenVerifier:
             roles=frozenset(r for r in roles if r in ROLES),
             name=claims.get("name"),
         )
+
+
+def _issuer_of(token: str) -> str | None:
+    """The ``iss`` claim before verification: only to pick which key verifies the token."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    issuer = claims.get("iss")
+    return issuer if isinstance(issuer, str) else None
 
 
 def mint_token(

@@ -93,8 +93,21 @@ class ApplicantRef(BaseModel):
     email: str | None = None
 
 
+class FileRef(BaseModel):
+    """A file in object storage, by reference: events and dossiers never carry the bytes, and
+    the key never contains personal data."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    key: str = Field(min_length=1, max_length=200, description="Object key (random, no names)")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the content, hex")
+    size: int = Field(ge=1, description="Bytes")
+    media_type: str = Field(description="application/pdf, image/jpeg or image/png, by content")
+    component: str | None = Field(default=None, description="Component code (thành phần hồ sơ)")
+
+
 class DocumentRef(BaseModel):
-    """One component handed in (thành phần hồ sơ)."""
+    """One component handed in (thành phần hồ sơ); ``file`` when it was uploaded or scanned."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -103,6 +116,7 @@ class DocumentRef(BaseModel):
     digitized: bool = False
     reused: bool = False
     copies: int = Field(default=1, ge=1, description="Số lượng: copies of the component handed in")
+    file: FileRef | None = Field(default=None, description="The stored file, when uploaded")
 
 
 class FeeLineRef(BaseModel):
@@ -178,6 +192,11 @@ class DossierAccepted(DossierSubmitted):
     )
     return_counter: str | None = None
     received_by: str | None = Field(default=None, description="The official who accepted it")
+    received_by_subject: str | None = Field(
+        default=None,
+        description="The accepting official as the services identify officials (the token's "
+        "subject); received_by is the name printed on the forms",
+    )
     competent_unit_name: str | None = Field(default=None, description="Printed on the forms")
     receiving_unit_name: str | None = Field(default=None, description="Printed on the forms")
 
@@ -342,6 +361,9 @@ class CaseResolved(CaseEventData):
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
     electronic_result: bool = False
+    result_file: FileRef | None = Field(
+        default=None, description="The electronic result in object storage (a reference)"
+    )
     timeliness: Timeliness | None = Field(
         default=None, description="Fixed at the decision against the legal due instant"
     )
@@ -371,6 +393,9 @@ class CaseReturned(CaseEventData):
     legal_due_at: AwareDatetime | None = LEGAL_DUE
     appointment_at: AwareDatetime | None = APPOINTMENT
     applicant_name: str | None = None
+    applicant_key: str | None = Field(
+        default=None, description="Keyed hash of the applicant's personal ID number"
+    )
     counter: str | None = None
     procedure_name: str | None = None
     returned_by: str | None = None

@@ -1,7 +1,7 @@
 """HTTP: request → command or query, with auth and unit-scope checks; no business rule here."""
 
-from motcua_feedback.api import admin, complaints, kiosk, ratings
+from motcua_feedback.api import admin, citizen, complaints, kiosk, ratings
 
-ROUTERS = (kiosk.router, ratings.router, complaints.router, admin.router)
+ROUTERS = (kiosk.router, ratings.router, complaints.router, admin.router, citizen.router)
 
 __all__ = ["ROUTERS"]

@@ -101,6 +101,8 @@ class DossierRecord:
     procedure_code: str | None = None
     procedure_name: str | None = None
     applicant_name: str | None = None
+    # Keyed hash of the applicant's personal ID number: who may ask for the online rating token.
+    applicant_key: str | None = None
     counter: str | None = None
     returned_at: datetime | None = None
     return_channel: str | None = None
@@ -273,6 +275,7 @@ class DossierRecord:
                 self.due_at = instant(event.due_at)
                 self.counter = event.counter
                 self.applicant_name = event.applicant_name
+                self.applicant_key = event.applicant_key or self.applicant_key
                 self.procedure_name = event.procedure_name or self.procedure_name
                 self._add_official(event.returned_by)
                 if event.timeliness == Timeliness.LATE:
@@ -328,6 +331,7 @@ class DossierRecord:
             "procedure_code": self.procedure_code,
             "procedure_name": self.procedure_name,
             "applicant_name": self.applicant_name,
+            "applicant_key": self.applicant_key,
             "counter": self.counter,
             "returned_at": self.returned_at,
             "return_channel": self.return_channel,
@@ -353,6 +357,7 @@ class DossierRecord:
             procedure_code=document.get("procedure_code"),
             procedure_name=document.get("procedure_name"),
             applicant_name=document.get("applicant_name"),
+            applicant_key=document.get("applicant_key"),
             counter=document.get("counter"),
             returned_at=stored_instant(document.get("returned_at")),
             return_channel=document.get("return_channel"),

@@ -23,7 +23,9 @@ INDEXES = [
     IndexSpec(COLLECTION, (("who", 1), ("at", -1)), name="by_official"),
 ]
 
-Purpose = Literal["lookup", "prefill", "dossier", "receipt", "supplement_request", "refusal"]
+Purpose = Literal[
+    "lookup", "prefill", "dossier", "receipt", "supplement_request", "refusal", "file"
+]
 
 
 class AccessLog:

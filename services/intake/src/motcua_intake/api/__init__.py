@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from motcua_intake.api import catalogue, citizens, dossiers, forms, lookup
+from motcua_intake.api import admin, catalogue, citizens, dossiers, files, forms, lookup, me
 
 __all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:
-    return [catalogue.router, citizens.router, dossiers.router, forms.router, lookup.router]
+    return [
+        catalogue.router,
+        citizens.router,
+        dossiers.router,
+        forms.router,
+        lookup.router,
+        files.router,
+        me.router,
+        admin.router,
+    ]

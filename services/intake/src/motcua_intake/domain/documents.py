@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from motcua_intake.domain.procedures import DocumentForm
-from motcua_platform.contracts.events import DocumentRef
+from motcua_platform.contracts.events import DocumentRef, FileRef
 
 FORM_LABELS: dict[str, str] = {
     "original": "bản chính",
@@ -23,13 +23,15 @@ PAPER_RANK: dict[str, int] = {"photocopy": 0, "certified_copy": 1, "original": 2
 @dataclass(frozen=True)
 class Document:
     """One component as handed in: its form, whether it was scanned (số hóa) at intake, whether
-    it was reused from data already held (766 indicator 4.3), and how many copies."""
+    it was reused from data already held (766 indicator 4.3), how many copies, and the stored
+    file when it was uploaded or scanned (a reference, never the bytes)."""
 
     component: str
     form: DocumentForm = "original"
     digitized: bool = False
     reused: bool = False
     copies: int = 1
+    file: FileRef | None = None
 
     def __post_init__(self) -> None:
         if self.form not in FORM_LABELS:
@@ -45,10 +47,13 @@ class Document:
             digitized=self.digitized,
             reused=self.reused,
             copies=self.copies,
+            file=self.file,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["file"] = self.file.model_dump() if self.file else None
+        return data
 
     @classmethod
     def from_data(cls, data: DocumentRef | dict[str, Any]) -> Document:
@@ -61,4 +66,5 @@ class Document:
             digitized=bool(data.get("digitized", False)),
             reused=bool(data.get("reused", False)),
             copies=int(data.get("copies", 1)),
+            file=FileRef.model_validate(data["file"]) if data.get("file") else None,
         )

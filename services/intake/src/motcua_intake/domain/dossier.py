@@ -254,6 +254,7 @@ class Dossier:
         fee_quantity: int = 1,
         return_counter: str | None = None,
         received_by: str | None = None,
+        received_by_subject: str | None = None,
         **submission: Any,
     ) -> Dossier:
         """Receive and accept in one visit: the counter (and a complete postal parcel opened by
@@ -275,6 +276,7 @@ class Dossier:
             fee_quantity=fee_quantity,
             return_counter=return_counter,
             received_by=received_by,
+            received_by_subject=received_by_subject,
         )
         return dossier
 
@@ -288,6 +290,7 @@ class Dossier:
         fee_quantity: int = 1,
         return_counter: str | None = None,
         received_by: str | None = None,
+        received_by_subject: str | None = None,
     ) -> None:
         """Tiếp nhận: accept a complete dossier; the legal clock starts now.
 
@@ -352,6 +355,9 @@ class Dossier:
                 fees=[line.model_dump() for line in fee_lines],
                 fee_exemptions=sorted(set(fee_exemptions)),
                 received_by=received_by,
+                # Who, as the services know officials (the token's subject): the counter's own
+                # step is theirs. ``received_by`` is the name printed on Mẫu 01.
+                received_by_subject=received_by_subject,
             )
         )
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from motcua_platform.auth import Principal
+from motcua_platform.contracts.events import FileRef
 from motcua_platform.http.roles import case_workers, leaders, returners
 from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
@@ -67,6 +68,10 @@ class ResolveBody(Command):
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
     electronic_result: bool = False
+    result_file: FileRef | None = Field(
+        default=None,
+        description="The electronic result stored through intake's POST /uploads (a reference)",
+    )
 
 
 class ReturnBody(Command):
@@ -247,6 +252,7 @@ async def resolve(
             body.electronic_result,
             principal.subject,
             competent_scope(principal),
+            result_file=body.result_file,
         )
 
     return await _write(request, principal, code, "resolve", body, key, run)

@@ -65,6 +65,26 @@ async def summary(
     return {**period.to_dict(), "at": moment.isoformat(), **figures.to_dict()}
 
 
+@router.get("/dossiers", summary="The dossiers behind the summary, each with its bucket")
+async def dossiers(
+    request: Request,
+    at: AwareDatetime | None = Query(default=None, description="Simulation only"),
+    bucket: Literal["early", "on_time", "late", "within", "overdue"] | None = None,
+    procedure: str | None = Query(default=None, max_length=40),
+    period: ReportPeriod = Depends(report_period),
+) -> dict[str, Any]:
+    """Drill-down of ``/reports/summary``: the same period rules, one line per dossier."""
+    ctx = context(request)
+    rows = await ctx.facts.dossiers(period.unit, period.start, period.end, read_instant(ctx, at))
+    items = [
+        row
+        for row in rows
+        if (bucket is None or row["bucket"] == bucket)
+        and (procedure is None or row["procedure_code"] == procedure)
+    ]
+    return {**period.to_dict(), "items": items, "total": len(items)}
+
+
 @router.get("/processing-time", summary="Average processing time per procedure (QĐ 766 2.2)")
 async def processing_time(
     request: Request,

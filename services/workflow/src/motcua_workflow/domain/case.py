@@ -39,6 +39,7 @@ from motcua_platform.contracts.events import (
     Channel,
     DossierAccepted,
     EventData,
+    FileRef,
     StepPlan,
     Timeliness,
 )
@@ -110,7 +111,7 @@ class Case(CaseState):
                     name=first.name,
                     step_unit=first.unit,
                     # The official who received the dossier does the counter's own step.
-                    assignee=(accepted.received_by if first.role == "receiver" else None),
+                    assignee=(_received_by(accepted) if first.role == "receiver" else None),
                     allotted_hours=first.hours,
                     due_at=step_due(calendar, case.accepted_at, first.hours, case.due_at),
                 )
@@ -136,6 +137,7 @@ class Case(CaseState):
             receiving_unit_name=accepted.receiving_unit_name or "",
             applicant_name=accepted.applicant.full_name,
             applicant_phone=accepted.applicant.phone,
+            applicant_key=accepted.applicant.key,
             channel=accepted.channel,
             on_the_spot=accepted.on_the_spot,
             same_day=accepted.same_day,
@@ -411,6 +413,7 @@ class Case(CaseState):
         electronic: bool = False,
         *,
         by: str | None = None,
+        result_file: FileRef | None = None,
     ) -> list[CaseEventData]:
         """Đã xử lý xong (status 9): the decision is made. This fixes the timeliness — QĐ 766
         ends processing at the first of resolved > returned > stopped."""
@@ -424,7 +427,8 @@ class Case(CaseState):
                 **self._base(at),
                 outcome=outcome,
                 result_reference=result_reference,
-                electronic_result=electronic,
+                electronic_result=electronic or result_file is not None,
+                result_file=result_file,
                 timeliness=classify_finish(at, self.original_due_at),
                 processing_hours=self._processing_hours(at),
                 due_at=self.original_due_at,
@@ -467,6 +471,7 @@ class Case(CaseState):
                 timeliness=self.timeliness,
                 due_at=self.original_due_at,
                 applicant_name=self.applicant_name or None,
+                applicant_key=self.applicant_key or None,
                 counter=counter or self.return_counter,
                 procedure_name=self.procedure_name or None,
                 returned_by=by,
@@ -596,6 +601,7 @@ class Case(CaseState):
                 timeliness=Timeliness.EARLY,
                 due_at=self.original_due_at,
                 applicant_name=self.applicant_name or None,
+                applicant_key=self.applicant_key or None,
                 counter=self.return_counter,
                 procedure_name=self.procedure_name or None,
                 on_the_spot=True,
@@ -636,3 +642,9 @@ def _step_unit(plan: StepPlan, accepted: DossierAccepted) -> str:
     if plan.unit:
         return plan.unit
     return accepted.receiving_unit if plan.role == "receiver" else accepted.competent_unit
+
+
+def _received_by(accepted: DossierAccepted) -> str | None:
+    """The official who received the dossier, as officials are identified (the token subject);
+    events from before the subject was recorded carry only the name."""
+    return accepted.received_by_subject or accepted.received_by

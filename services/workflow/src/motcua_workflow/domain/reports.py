@@ -21,7 +21,7 @@ request (the clock is stopped).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -160,6 +160,29 @@ def _in_scope(facts: CaseFacts, unit_scope: str | Iterable[str] | None) -> bool:
     return facts.unit in unit_scope
 
 
+def classify_period(
+    cases: Iterable[CaseFacts],
+    unit_scope: str | Iterable[str] | None,
+    period_from: date | datetime,
+    period_to: date | datetime,
+    at: datetime,
+) -> Iterator[tuple[CaseFacts, str, bool]]:
+    """Each dossier that counts in the period for the competent units in ``unit_scope``
+    (``None`` = all), with its bucket (early / on_time / late / within / overdue) and whether it
+    was received in the period (else carried over): the one place the period rules are applied,
+    for the figures and for the dossiers behind them."""
+    start, end = period_bounds(period_from, period_to)
+    as_of = min(at, end)
+    scope = unit_scope if unit_scope is None or isinstance(unit_scope, str) else set(unit_scope)
+    for facts in cases:
+        if not _in_scope(facts, scope) or facts.accepted_at >= as_of:
+            continue
+        finished_at = facts.finished_at if facts.finished_at and facts.finished_at < as_of else None
+        if finished_at is not None and finished_at < start:
+            continue  # finished in an earlier period
+        yield facts, _bucket(facts, finished_at is not None, as_of), facts.accepted_at >= start
+
+
 def summarize(
     cases: Iterable[CaseFacts],
     unit_scope: str | Iterable[str] | None,
@@ -169,19 +192,11 @@ def summarize(
 ) -> Summary:
     """Received, finished (early / on time / late), open (within / overdue) and the rates for the
     competent units in ``unit_scope`` (``None`` = all), by the period semantics of this module."""
-    start, end = period_bounds(period_from, period_to)
-    as_of = min(at, end)
-    scope = unit_scope if unit_scope is None or isinstance(unit_scope, str) else set(unit_scope)
     counts: dict[str, int] = defaultdict(int)
-    for facts in cases:
-        if not _in_scope(facts, scope) or facts.accepted_at >= as_of:
-            continue
-        finished_at = facts.finished_at if facts.finished_at and facts.finished_at < as_of else None
-        if finished_at is not None and finished_at < start:
-            continue  # finished in an earlier period
-        counts["received" if facts.accepted_at >= start else "carried_over"] += 1
+    for facts, bucket, received in classify_period(cases, unit_scope, period_from, period_to, at):
+        counts["received" if received else "carried_over"] += 1
         counts["counted_late_qd766"] += facts.counted_late_qd766
-        counts[_bucket(facts, finished_at is not None, as_of)] += 1
+        counts[bucket] += 1
     return Summary(
         **{
             name: counts[name]

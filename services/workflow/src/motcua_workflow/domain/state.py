@@ -63,6 +63,9 @@ class CaseState:
     receiving_unit_name: str = ""
     applicant_name: str = ""
     applicant_phone: str | None = None
+    # Pseudonymous (keyed hash of the personal ID number): lets feedback recognise the citizen
+    # who may rate online, without the number itself.
+    applicant_key: str = ""
     channel: Channel
     on_the_spot: bool = False
     same_day: bool = False

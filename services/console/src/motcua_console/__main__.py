@@ -1,0 +1,3 @@
+from motcua_console.main import main
+
+main()

@@ -1,0 +1,293 @@
+"""The officials' console in a real browser (Debian's Chromium driven by Playwright): one
+dossier's whole thread through the screens, signed in through the real Keycloak realm, and the
+refusals (another unit, a wrong role, a post without the CSRF token). Screenshots of each screen
+go to test-output/console/ (ignored by git)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from support.console import PASSWORD, scenario_start, tick_all
+from support.stack import Stack, auth, kiosk_link
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "console"
+COMMUNE = "H15.01.36"
+COUNTER = "H15.01.36-Q01"
+CITIZEN = "079203001234"
+START = scenario_start()  # every clock is moved there explicitly
+
+# A shared two-core machine can be slow; waiting longer never makes a wrong page pass.
+expect.set_options(timeout=30_000)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium (make browser)"),
+]
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield browser
+        await browser.close()
+
+
+SignIn = Callable[[str], Awaitable[Page]]
+
+
+@pytest.fixture
+async def sign_in(browser: Browser, console_stack: Stack) -> AsyncIterator[SignIn]:
+    """A fresh browser (no cookies) signed in as a demo official through Keycloak's page."""
+    contexts: list[BrowserContext] = []
+
+    async def open_as(username: str) -> Page:
+        context = await browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
+        contexts.append(context)
+        context.set_default_timeout(60_000)
+        page = await context.new_page()
+        await page.goto(console_stack.url("console") + "/")
+        await expect(page.locator("#username")).to_be_visible(timeout=30_000)
+        await page.fill("#username", username)
+        await page.fill("#password", PASSWORD)
+        await page.click("#kc-login")
+        await expect(page.locator("#official-name")).to_be_visible(timeout=30_000)
+        return page
+
+    yield open_as
+    for context in contexts:
+        await context.close()
+
+
+async def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def until_listed(page: Page, url: str, code: str, timeout_s: float = 30) -> None:
+    """Reload ``url`` until ``code`` is listed (the services apply each other's events
+    asynchronously)."""
+    for _ in range(int(timeout_s / 0.5)):
+        await page.goto(url)
+        if await page.locator(f'tr[data-code="{code}"]').count():
+            return
+        await page.wait_for_timeout(500)
+    raise AssertionError(f"{code} not listed at {url}")
+
+
+async def other_dossier(stack: Stack) -> str:
+    """A dossier of the same unit with a later appointment (a 15-day procedure), so that being
+    first in a queue means being the most urgent."""
+    intake = stack.url("intake")
+    async with httpx.AsyncClient(timeout=60) as http:
+        detail = (await http.get(f"{intake}/procedures/1.004222")).json()
+        documents = [
+            {"component": c["code"], "form": c["forms"][0], "digitized": True}
+            for c in detail["current"]["components"]
+            if c.get("required")
+        ]
+        r = await http.post(
+            f"{intake}/dossiers",
+            json={
+                "procedure_code": "1.004222",
+                "channel": "counter",
+                "receiving_unit": COMMUNE,
+                "applicant": {"personal_id": CITIZEN},
+                "documents": documents,
+                "accept": True,
+                "at": (datetime.fromisoformat(START) + timedelta(minutes=5)).isoformat(),
+            },
+            headers={**auth("receiver", COMMUNE), "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert r.status_code == 201, r.text
+        return str(r.json()["code"])
+
+
+async def complete_current_step(page: Page, console: str, code: str, shot_name: str) -> None:
+    await page.goto(f"{console}/cases/{code}")
+    await expect(page.locator("#do-complete_step")).to_be_visible()
+    await shot(page, shot_name)
+    await page.click("#do-complete_step")
+    await expect(page.locator("#case-code")).to_have_text(code)
+
+
+async def test_a_dossier_goes_from_counter_to_rating_through_the_console(
+    console_stack: Stack, sign_in: SignIn, browser: Browser
+) -> None:
+    stack = console_stack
+    console = stack.url("console")
+    await tick_all(stack, START)
+    later = await other_dossier(stack)
+
+    # The receiver signs in through Keycloak and lands on counter intake.
+    receiver = await sign_in("tiepnhan.bmt")
+    await expect(receiver).to_have_url(re.compile(r"/intake$"))
+    await expect(receiver.locator("#official-name")).to_have_text("Lê Thị Thu")
+    # Only the personal ID is typed (the chip card's QR text works the same way).
+    await receiver.fill("#id_text", f"{CITIZEN}|241234567|Nguyễn Văn An|14032003|Nam|x|01012021")
+    await receiver.press("#id_text", "Enter")
+    await expect(receiver.locator("#applicant-table")).to_contain_text("Nguyễn Văn An")
+    await expect(receiver.locator("#applicant-table")).to_contain_text("14/03/2003")
+    assert CITIZEN not in receiver.url
+    await receiver.fill("#procedure_filter", "1.001193")
+    await receiver.press("#procedure_filter", "Enter")
+    await expect(receiver.locator("#components")).to_contain_text("Giấy chứng sinh")
+    await shot(receiver, "01-counter-intake")
+    await receiver.click("#accept")
+    await expect(receiver.locator("#dossier-code")).to_have_text(
+        re.compile(rf"H15\.01\.36-{START[2:4]}{START[5:7]}{START[8:10]}-")
+    )
+    code = (await receiver.locator("#dossier-code").inner_text()).strip()
+    await expect(receiver.locator("#fields-written")).to_have_text("0")
+    await shot(receiver, "02-accepted")
+    async with receiver.context.expect_page() as receipt_opened:
+        await receiver.click("#print-receipt")
+    receipt = await receipt_opened.value
+    await expect(receipt.locator("body")).to_contain_text(code)
+    await expect(receipt.locator("body")).to_contain_text("Nguyễn Văn An")
+    await shot(receipt, "03-receipt-mau-01")
+    await receipt.close()
+
+    # Step 1 is the receiver's (check and hand over); the dossier is the most urgent line.
+    await until_listed(receiver, f"{console}/queue?role=all", code)
+    first = receiver.locator("#queue tbody tr").first
+    await expect(first).to_have_attribute("data-code", code)
+    await shot(receiver, "04-queue-receiver")
+    await complete_current_step(receiver, console, code, "05-case-receiver")
+    await receiver.click("#logout")
+    await expect(receiver.locator("#login")).to_be_visible(timeout=30_000)
+    await receiver.goto(console + "/")
+    await expect(receiver.locator("#username")).to_be_visible()  # the provider's session ended
+
+    # The specialist and the leader find it at the top of their own queues.
+    for username, name in (("chuyenvien.bmt", "specialist"), ("lanhdao.bmt", "leader")):
+        official = await sign_in(username)
+        await until_listed(official, f"{console}/queue?role={name}", code)
+        await expect(official.locator("#queue tbody tr").first).to_have_attribute("data-code", code)
+        await shot(official, f"06-queue-{name}")
+        await complete_current_step(official, console, code, f"07-case-{name}")
+        assert later != code
+
+    # The receiver records it in the book, the decision is entered, and the result handed over.
+    receiver = await sign_in("tiepnhan.bmt")
+    await until_listed(receiver, f"{console}/returns", code)
+    await shot(receiver, "08-return-counter")
+    await complete_current_step(receiver, console, code, "09-case-last-step")
+    await expect(receiver.locator("#do-resolve")).to_be_visible()
+    await receiver.click("#do-resolve")
+    await expect(receiver.locator("#do-return")).to_be_visible()
+    await expect(receiver.locator("#counter")).to_have_value(COUNTER)
+    await shot(receiver, "10-case-return")
+    await receiver.click("#do-return")
+    await receiver.goto(f"{console}/cases/{code}")
+    await expect(receiver.locator("#case-status")).to_contain_text("trả kết quả")
+    await expect(receiver.locator("#timeline")).to_contain_text("Đã trả kết quả")
+
+    # The counter's kiosk shows it and takes the rating.
+    async with httpx.AsyncClient(timeout=10) as http:
+        link = await kiosk_link(http, stack.url("feedback"), COUNTER)
+    kiosk = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+    await kiosk.goto(link)
+    await expect(kiosk.locator("#dossier-code")).to_have_text(code, timeout=30_000)
+    await kiosk.get_by_role("button", name="Rất hài lòng").click()
+    await kiosk.get_by_role("button", name="Bỏ qua").click()
+    await expect(kiosk.locator("#screen-thanks")).to_be_visible()
+    await shot(kiosk, "11-kiosk")
+    await kiosk.context.close()
+
+    # The leader's page: the dossier in the "on time" column, the rating in the figure.
+    leader = await sign_in("lanhdao.bmt")
+    for _ in range(60):
+        await leader.goto(f"{console}/leader")
+        rated = (await leader.locator("#satisfaction-rate").inner_text()).startswith("100%")
+        if rated and await leader.locator(f"#bucket-on_time a:text-is('{code}')").count():
+            break
+        await leader.wait_for_timeout(500)
+    await expect(leader.locator(f"#bucket-on_time a:text-is('{code}')")).to_be_visible()
+    await expect(leader.locator("#satisfaction-rate")).to_contain_text("100%")
+    sentence = await leader.locator("#sentence").inner_text()
+    assert re.match(
+        r"^\d+ hồ sơ: \d+ trước hạn, [1-9]\d* đúng hạn, \d+ đang trong hạn; 100% hài lòng$",
+        sentence,
+    ), sentence
+    await expect(leader.locator("#share-wrote-nothing")).to_have_text("100%")
+    await shot(leader, "12-leader")
+    async with leader.expect_download() as book:
+        await leader.click("#book-xlsx")
+    assert (await book.value).suggested_filename.endswith(".xlsx")
+
+
+async def _status_of(page: Page) -> str | None:
+    return await page.locator("#problem").get_attribute("data-status")
+
+
+async def test_console_refuses_another_unit_and_a_wrong_role(
+    console_stack: Stack, sign_in: SignIn
+) -> None:
+    console = console_stack.url("console")
+    await tick_all(console_stack, START)
+    code = await other_dossier(console_stack)  # a dossier of H15.01.36
+
+    stranger = await sign_in("tiepnhan.tanan")  # receiver of another commune (H15.01.38)
+    response = await stranger.goto(f"{console}/cases/{code}")
+    assert response is not None and response.status == 403
+    await expect(stranger.locator("#problem")).to_be_visible()
+    await expect(stranger.locator("body")).not_to_contain_text("Nguyễn Văn An")
+    response = await stranger.goto(f"{console}/leader?unit={COMMUNE}")
+    assert response is not None and response.status == 403  # a receiver has no leader's page
+
+    other_leader = await sign_in("lanhdao.tanan")
+    response = await other_leader.goto(f"{console}/leader?unit={COMMUNE}")
+    assert response is not None and response.status == 403
+    assert await _status_of(other_leader) == "403"
+
+    specialist = await sign_in("chuyenvien.bmt")
+    response = await specialist.goto(f"{console}/intake")
+    assert response is not None and response.status == 403
+    await shot(specialist, "20-wrong-role")
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    console_stack: Stack, sign_in: SignIn
+) -> None:
+    console = console_stack.url("console")
+    await tick_all(console_stack, START)
+    code = await other_dossier(console_stack)
+    leader = await sign_in("lanhdao.bmt")  # a leader of the unit may act on any step
+    await until_listed(leader, f"{console}/queue?role=all", code)
+
+    # The session cookie is sent (same browser), but no CSRF token, then a wrong one.
+    for form in ({}, {"csrf_token": "not-the-token"}):
+        r = await leader.request.post(f"{console}/cases/{code}/complete_step", form=form)
+        assert r.status == 403, await r.text()
+    async with httpx.AsyncClient(timeout=30) as http:
+        case = (
+            await http.get(
+                f"{console_stack.url('workflow')}/cases/{code}", headers=auth("leader", COMMUNE)
+            )
+        ).json()
+    assert case["steps"][0]["completed_at"] is None  # nothing happened
+    # The same post from the page's own form (with its token) is carried out.
+    await complete_current_step(leader, console, code, "21-csrf-ok")
+    await expect(leader.locator("#steps tbody tr").first).to_contain_text("Trước hạn")

@@ -1,0 +1,123 @@
+"""Pure parts of the console: the chip card's QR text, the commune's sentence, Vietnamese
+formatting, the colour of a deadline, the actions a role is offered, and the sign-in redirect."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from motcua_console.charts import stacked_bars
+from motcua_console.chip_card import personal_id_from_input
+from motcua_console.presenting import commune_sentence, day, deadline_state, moment, money
+from motcua_console.routes.auth import _local
+from motcua_console.routes.cases import allowed_actions
+from motcua_console.session import Official
+from motcua_platform.auth import Principal
+from motcua_platform.calendar import VN_TZ
+
+
+def official(*roles: str) -> Official:
+    return Official(Principal("s", "H15.01.36", frozenset(roles)), "u", "H15.01.36-Q01")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("079203001234", "079203001234"),
+        (" 0792 0300 1234 ", "079203001234"),
+        (
+            "079203001234|241234567|Nguyễn Văn An|14032003|Nam|Số 73 Hùng Vương|01012021",
+            "079203001234",
+        ),
+        ("07920300123", None),
+        ("abc|079203001234", None),
+        ("", None),
+    ],
+)
+def test_personal_id_is_read_from_the_number_or_the_chip_cards_qr_text(
+    typed: str, expected: str | None
+) -> None:
+    assert personal_id_from_input(typed) == expected
+
+
+def test_the_commune_sentence_reads_like_the_report() -> None:
+    summary = {
+        "finished": {"early": 43, "on_time": 4, "late": 0},
+        "open": {"within": 3, "overdue": 0},
+    }
+    ratings = {"satisfaction_rate": 0.99}
+    assert commune_sentence(summary, ratings) == (
+        "50 hồ sơ: 43 trước hạn, 4 đúng hạn, 3 đang trong hạn; 99% hài lòng"
+    )
+
+
+def test_the_sentence_names_late_and_overdue_dossiers_and_missing_ratings() -> None:
+    summary = {
+        "finished": {"early": 1, "on_time": 0, "late": 2},
+        "open": {"within": 0, "overdue": 1},
+    }
+    assert commune_sentence(summary, {"satisfaction_rate": None}) == (
+        "4 hồ sơ: 1 trước hạn, 0 đúng hạn, 2 quá hạn, 0 đang trong hạn, 1 đang quá hạn; "
+        "chưa có đánh giá hài lòng"
+    )
+
+
+def test_dates_and_times_are_vietnamese_and_in_vietnam_time() -> None:
+    assert day("2026-03-02") == "02/03/2026"
+    assert day("2026-03-01T18:30:00+00:00") == "02/03/2026"  # 01:30 on 02/03 in Vietnam
+    assert moment("2026-03-02T01:15:00+00:00") == "02/03/2026 08:15"
+    assert money(1250000) == "1.250.000 đồng"
+
+
+def test_deadline_colour_marks_overdue_due_within_a_working_day_and_within() -> None:
+    friday = datetime(2026, 3, 6, 9, tzinfo=VN_TZ)
+    assert deadline_state("overdue", "2026-03-06T17:00:00+07:00", friday) == "overdue"
+    # Due on Monday morning: the next working day after a Friday, so due soon.
+    assert deadline_state("within", "2026-03-09T09:00:00+07:00", friday) == "due-soon"
+    assert deadline_state("within", "2026-03-11T17:00:00+07:00", friday) == "within"
+
+
+def test_only_the_actions_the_case_waits_for_and_the_role_permits_are_offered() -> None:
+    at_specialist = {
+        "status": 4,
+        "next_action": "complete_step",
+        "current_step": {"role": "specialist"},
+        "extended": False,
+    }
+    assert "complete_step" in allowed_actions(official("specialist"), at_specialist)
+    assert allowed_actions(official("receiver"), at_specialist) == []
+    leader = allowed_actions(official("leader"), at_specialist)
+    assert {"complete_step", "extend", "stop"} <= set(leader)
+    assert allowed_actions(official("auditor"), at_specialist) == []
+    decided = {"status": 9, "next_action": "return", "current_step": None}
+    assert allowed_actions(official("receiver"), decided) == ["return"]
+    assert allowed_actions(official("specialist"), decided) == []
+    extended = {**at_specialist, "extended": True}
+    assert "extend" not in allowed_actions(official("leader"), extended)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/queue?role=all", "/queue?role=all"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/x", "/"),
+        (None, "/"),
+        ("queue", "/"),
+    ],
+)
+def test_after_sign_in_only_a_path_of_the_console_is_followed(
+    target: str | None, expected: str
+) -> None:
+    assert _local(target) == expected
+
+
+def test_chart_is_an_accessible_svg_with_one_part_per_count() -> None:
+    svg = stacked_bars(
+        "Tiến độ",
+        [("1.001193", {"early": 2, "late": 1})],
+        [("early", "Trước hạn", "#1b6e3a"), ("late", "Quá hạn", "#b42318")],
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title>Tiến độ</title>" in svg
+    assert "<title>Trước hạn: 2</title>" in svg and "<title>Quá hạn: 1</title>" in svg
