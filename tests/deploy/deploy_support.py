@@ -320,3 +320,26 @@ def dashboard_queries() -> Iterator[tuple[str, str, str]]:
             m = re.fullmatch(r"query_result\((?P<expr>.+)\)", query or "", re.S)
             if m:
                 yield name, f"${var['name']}", m.group("expr")
+
+
+# What an operator must supply (secret.create) or point to (secret.existingSecret).
+HELM_SECRETS = [
+    "--set-string",
+    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
+    "--set-string",
+    "secret.pseudonymKey=test-pseudonym-key",
+    "--set-string",
+    "secret.kioskKey=test-kiosk-key-of-32-characters",
+    "--set-string",
+    "secret.jwtSecret=test-signing-key",
+    "--set-string",
+    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
+    "--set-string",
+    "alertmanager.smtp.from=motcua@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.platform=cntt@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.counter=lanhdao@example.gov.vn",
+    "--set-string",
+    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
+]

@@ -6,30 +6,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_support import CHART, GRAFANA, PROMETHEUS, REQUIRED_SETTINGS, SERVICES, run, tool
+from deploy_support import (
+    CHART,
+    GRAFANA,
+    PROMETHEUS,
+    REQUIRED_SETTINGS,
+    SERVICES,
+    run,
+    tool,
+)
+from deploy_support import (
+    HELM_SECRETS as SECRETS,
+)
 
 VALUES_FILES = ["values.yaml", "values-small.yaml", "values-large.yaml"]
-# What an operator must supply (secret.create) or point to (secret.existingSecret).
-SECRETS = [
-    "--set-string",
-    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
-    "--set-string",
-    "secret.pseudonymKey=test-pseudonym-key",
-    "--set-string",
-    "secret.kioskKey=test-kiosk-key-of-32-characters",
-    "--set-string",
-    "secret.jwtSecret=test-signing-key",
-    "--set-string",
-    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
-    "--set-string",
-    "alertmanager.smtp.from=motcua@example.gov.vn",
-    "--set-string",
-    "alertmanager.email.platform=cntt@example.gov.vn",
-    "--set-string",
-    "alertmanager.email.counter=lanhdao@example.gov.vn",
-    "--set-string",
-    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
-]
 
 
 def helm(*args: str) -> subprocess.CompletedProcess:

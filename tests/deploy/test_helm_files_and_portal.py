@@ -4,17 +4,8 @@ import subprocess
 
 import yaml
 from deploy_support import CHART, run, tool
+from deploy_support import HELM_SECRETS as SECRETS
 
-SECRETS = [
-    "--set-string",
-    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
-    "--set-string",
-    "secret.pseudonymKey=test-pseudonym-key",
-    "--set-string",
-    "secret.kioskKey=test-kiosk-key-of-32-characters",
-    "--set-string",
-    "secret.jwtSecret=test-signing-key",
-]
 PORTAL = [
     "--set",
     "portal.enabled=true",
