@@ -102,6 +102,7 @@ class ServiceRuntime:
             dead_letters=self.dead_letters,
             parking=self.parking,
             metrics=self.metrics,
+            batch_seconds=self.settings.consumer_batch_seconds,
         )
         subscribe(
             self.broker,
@@ -109,6 +110,7 @@ class ServiceRuntime:
             self.settings.group_id,
             consumer,
             batch_size=self.settings.consumer_batch_size,
+            max_poll_interval_seconds=self.settings.consumer_max_poll_interval_seconds,
         )
         return consumer
 
