@@ -25,6 +25,8 @@ class DatabaseProxy:
         self.down = False
         self.dropped = 0
         self._rules: list[list[object]] = []  # [marker, remaining drops]
+        self._holds: list[tuple[bytes, asyncio.Event]] = []
+        self._released = asyncio.Event()
         self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._server: asyncio.Server | None = None
 
@@ -40,6 +42,7 @@ class DatabaseProxy:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
 
     async def close(self) -> None:
+        self.release()
         self.cut()
         if self._server is not None:
             self._server.close()
@@ -49,6 +52,17 @@ class DatabaseProxy:
         """Drop the connection (without forwarding) the next ``times`` messages carrying
         ``marker``: the server never sees them and the client's command fails."""
         self._rules.append([marker, times])
+
+    def hold_on(self, marker: bytes) -> asyncio.Event:
+        """Hold the next message carrying ``marker``: it never reaches the server, and the
+        returned event is set once it is held — the moment to kill the client."""
+        held = asyncio.Event()
+        self._holds.append((marker, held))
+        return held
+
+    def release(self) -> None:
+        """Drop the held messages' connections (their client is gone)."""
+        self._released.set()
 
     def cut(self) -> None:
         """The database goes away: open connections are dropped, new ones refused."""
@@ -92,6 +106,13 @@ class DatabaseProxy:
             header = await reader.readexactly(4)
             (length,) = struct.unpack("<i", header)
             message = header + await reader.readexactly(length - 4)
+            held = self._held(message)
+            if held is not None:
+                held.set()
+                await self._released.wait()
+                _close(pair[0])
+                _close(pair[1])
+                return
             if self.down or self._matches(message):
                 self.dropped += 1
                 _close(pair[0])
@@ -101,6 +122,13 @@ class DatabaseProxy:
                 await asyncio.sleep(self.latency)
             upstream.write(message)
             await upstream.drain()
+
+    def _held(self, message: bytes) -> asyncio.Event | None:
+        for i, (marker, event) in enumerate(self._holds):
+            if marker in message:
+                del self._holds[i]
+                return event
+        return None
 
     def _matches(self, message: bytes) -> bool:
         for rule in self._rules:

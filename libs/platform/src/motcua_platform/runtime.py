@@ -86,8 +86,8 @@ class ServiceRuntime:
         self.background: list[tuple[str, BackgroundLoop]] = []
         self._tasks: list[asyncio.Task[None]] = []
 
-    def store(self, collection: str) -> AggregateStore:
-        return AggregateStore(self.db[collection], self.settings.service_name)
+    def store(self, collection: str, *, projected: bool = False) -> AggregateStore:
+        return AggregateStore(self.db[collection], self.settings.service_name, projected=projected)
 
     def all_indexes(self) -> list[IndexSpec]:
         outbox = [i for c in self.outbox_collections for i in AggregateStore.indexes(c)]

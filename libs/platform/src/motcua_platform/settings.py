@@ -46,6 +46,11 @@ class PlatformSettings(BaseSettings):
         gt=0,
         description="Kafka's max.poll.interval.ms: at least twice the batch budget",
     )
+    projection_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often derived records are checked against their aggregates",
+    )
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=5.0, gt=0)
 
