@@ -47,7 +47,7 @@ async def test_report_rows_lost_in_a_crash_are_caught_up_after_restart(
             MOTCUA_MONGO_URL=proxy.url(),
             MOTCUA_PROJECTION_INTERVAL_SECONDS="1",
         )
-        await asyncio.to_thread(svc.wait_ready)
+        await asyncio.to_thread(svc.wait_ready, 240)
         db = client[svc.env["MOTCUA_DB_NAME"]]
 
         # 1. Killed while consuming dossier.accepted: the case is stored, its row is not.
@@ -59,7 +59,7 @@ async def test_report_rows_lost_in_a_crash_are_caught_up_after_restart(
         assert await db["cases"].find_one({"_id": code}) is not None
         assert await db["case_facts"].find_one({"_id": code}) is None
 
-        svc = await asyncio.to_thread(stack.restart, "workflow")
+        svc = await asyncio.to_thread(stack.restart, "workflow", 240)
         async with httpx.AsyncClient(timeout=30) as http:
             wf = Workflow.of(http, svc, COMMUNE)
             summary = await eventually(lambda: _received(wf, 1))
@@ -82,7 +82,7 @@ async def test_report_rows_lost_in_a_crash_are_caught_up_after_restart(
             assert case["steps"][0]["completed_at"] is not None
             assert row["version"] < case["version"]
 
-            svc = await asyncio.to_thread(stack.restart, "workflow")
+            svc = await asyncio.to_thread(stack.restart, "workflow", 240)
             await eventually(lambda: _row_current(db, code))
     finally:
         stack.stop_all()

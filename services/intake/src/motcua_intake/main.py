@@ -122,7 +122,7 @@ async def catch_up_applicants(intake: IntakeService, loaded: Sequence[Loaded]) -
     dossiers = [Dossier.from_document(item.state) for item in loaded]
     behind = await intake.history.catch_up(dossiers)
     if behind:
-        log.warning("applicant history: %d dossiers caught up", behind)
+        log.info("applicant history: %d profiles rewritten from their dossiers", behind)
 
 
 def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: IntakeService) -> None:

@@ -64,7 +64,7 @@ class WorkflowContext:
                 rows.append((row, item.version))
         behind = await self.facts.catch_up(rows)
         if behind:
-            log.warning("read model: %d case_facts rows caught up with their cases", behind)
+            log.info("read model: %d case_facts rows rewritten from their cases", behind)
 
     async def changed(
         self,
