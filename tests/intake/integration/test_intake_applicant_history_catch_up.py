@@ -53,10 +53,17 @@ async def test_lost_applicant_history_write_is_caught_up_from_the_dossier(
         async def remembered() -> dict[str, Any] | None:
             return await db["applicant_history"].find_one({"last_dossier": code})
 
-        profile = await eventually(remembered)
+        try:
+            profile = await eventually(remembered)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{svc.tail(60)}") from exc
         assert profile["applicant"]["full_name"]
-        dossier = await db["dossiers"].find_one({"_id": code}, {"projection_pending": 1})
-        assert dossier["projection_pending"] is False
+
+        async def lowered() -> bool:
+            dossier = await db["dossiers"].find_one({"_id": code}, {"projection_pending": 1})
+            return dossier["projection_pending"] is False
+
+        assert await eventually(lowered)
     finally:
         stack.stop_all()
         await proxy.close()

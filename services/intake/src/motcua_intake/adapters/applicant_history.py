@@ -53,12 +53,23 @@ class ApplicantHistory:
             seen = updated.get(dossier.applicant_key)
             if seen is not None and seen >= at:
                 continue
-            await self.remember(dossier.applicant_key, dossier.applicant, dossier.code, at)
+            # Errors propagate: the round fails and the flags stay up for the next one.
+            await self._write(dossier.applicant_key, dossier.applicant, dossier.code, at)
             updated[dossier.applicant_key] = at
             behind += 1
         return behind
 
     async def remember(
+        self, applicant_key: str, applicant: Mapping[str, Any], dossier_code: str, at: datetime
+    ) -> None:
+        """After a submission: a failure is only logged, the dossier stands and the catch-up
+        writes the profile later."""
+        try:
+            await self._write(applicant_key, applicant, dossier_code, at)
+        except PyMongoError:
+            log.warning("applicant history not updated for dossier %s", dossier_code)
+
+    async def _write(
         self, applicant_key: str, applicant: Mapping[str, Any], dossier_code: str, at: datetime
     ) -> None:
         fields = {
@@ -71,5 +82,3 @@ class ApplicantHistory:
             await self.collection.update_one({"_id": applicant_key}, update, upsert=True)
         except DuplicateKeyError:  # two first dossiers of one citizen at once
             await self.collection.update_one({"_id": applicant_key}, update)
-        except PyMongoError:
-            log.warning("applicant history not updated for dossier %s", dossier_code)
