@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
 from motcua_platform.mongo import Loaded
 from motcua_platform.runtime import ServiceRuntime
-from motcua_workflow.calendars import Calendars
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.metrics import WorkflowMetrics
@@ -34,7 +34,7 @@ class WorkflowContext:
 
     @classmethod
     def build(cls, runtime: ServiceRuntime, settings: WorkflowSettings) -> WorkflowContext:
-        calendars = Calendars.from_settings(settings)
+        calendars = CalendarProvider.from_settings(settings)
         # The case_facts rows derive from the cases: flagged in each case write, caught up by
         # ``project_facts`` if the process dies before writing them.
         aggregates = runtime.store(CASES, projected=True)
