@@ -202,7 +202,7 @@ async def test_batch_failing_on_the_database_is_applied_once_after_it_recovers(
         await produce(kafka_bootstrap, topic, second)
         await until(lambda: proxy.dropped >= dropped + 3)
         proxy.restore()
-        await consumed_up_to(mongo_db, dossiers, 6)
+        await consumed_up_to(mongo_db, dossiers, 6, timeout=300)
 
     assert max(sink.applied.values()) == 1
     for code in dossiers:
@@ -226,24 +226,24 @@ async def test_a_slow_database_never_keeps_a_batch_past_the_poll_interval(
 ) -> None:
     topic = topic_namespace + TOPIC
     code = f"H15-{uuid.uuid4().hex[:8]}"
-    events = events_of(code, 60)
-    # Three commands per event (load, save, look for parked successors) at 50 ms each: the 60
-    # events of one fetch take ~9 s, more than twice the 4 s the group allows between polls.
+    events = events_of(code, 100)
+    # Three commands per event (load, save, look for parked successors) at 50 ms each: the 100
+    # events of one fetch take 15 s or more, over twice the 6 s the group allows between polls.
     proxy.latency = 0.05
     async with Sink(
         mongo_db.name,
         proxy,
         kafka_bootstrap,
         topic,
-        batch_seconds=1.5,
-        max_poll_interval_seconds=4,
+        batch_seconds=2,
+        max_poll_interval_seconds=6,
     ) as sink:
         await produce(kafka_bootstrap, topic, events)
-        await consumed_up_to(mongo_db, [code], 60)
+        await consumed_up_to(mongo_db, [code], 100, timeout=300)
         assignments = sink.sample("motcua_consumer_assignments_total", group=sink.group)
 
     assert max(sink.applied.values()) == 1
     case = await mongo_db["cases"].find_one({"_id": code})
-    assert case["reasons"] == [str(seq) for seq in range(1, 61)]
+    assert case["reasons"] == [str(seq) for seq in range(1, 101)]
     # One assignment when it joined; a consumer dropped for a late poll would have rejoined.
     assert assignments == 1
