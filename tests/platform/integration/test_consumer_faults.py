@@ -23,6 +23,7 @@ from motcua_platform.messaging.consumer import DeadLetters, EventConsumer, Parki
 from motcua_platform.messaging.inbox import Decision, Outcome, apply_to_aggregate
 from motcua_platform.metrics import PlatformMetrics
 from motcua_platform.mongo import AggregateStore, connect
+from motcua_platform.provision import create_topics
 from support.faults import DatabaseProxy, command_marker
 
 AT = datetime(2024, 3, 4, 8, 15, tzinfo=UTC)
@@ -89,6 +90,15 @@ class Sink:
 
     def sample(self, name: str, **labels: str) -> float:
         return self.metrics.registry.get_sample_value(name, {"service": "test", **labels}) or 0.0
+
+
+@pytest.fixture(scope="module")
+async def own_namespace(run_id: str, kafka_bootstrap: str) -> str:
+    """Topics of these tests alone: the events they leave behind would otherwise be read by
+    every later test consuming the session's topics from the start."""
+    namespace = f"test{run_id}faults."
+    await create_topics(kafka_bootstrap, partitions=3, replication=1, namespace=namespace)
+    return namespace
 
 
 @pytest.fixture
@@ -170,9 +180,9 @@ async def consumed_up_to(db: Any, codes: Any, seq: int, timeout: float = 90.0) -
 
 
 async def test_batch_failing_on_the_database_is_applied_once_after_it_recovers(
-    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, topic_namespace: str
+    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, own_namespace: str
 ) -> None:
-    topic = topic_namespace + TOPIC
+    topic = own_namespace + TOPIC
     run = uuid.uuid4().hex[:6]
     dossiers = {f"H15-{run}-{i:02d}": events_of(f"H15-{run}-{i:02d}", 6) for i in range(10)}
     first, second = [], []
@@ -222,9 +232,9 @@ async def test_batch_failing_on_the_database_is_applied_once_after_it_recovers(
 
 
 async def test_a_slow_database_never_keeps_a_batch_past_the_poll_interval(
-    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, topic_namespace: str
+    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, own_namespace: str
 ) -> None:
-    topic = topic_namespace + TOPIC
+    topic = own_namespace + TOPIC
     code = f"H15-{uuid.uuid4().hex[:8]}"
     events = events_of(code, 100)
     # Three commands per event (load, save, look for parked successors) at 50 ms each: the 100
