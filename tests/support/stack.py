@@ -143,13 +143,13 @@ class Stack:
         for name in SERVICES:
             self.services[name].wait_ready()
 
-    def restart(self, name: str) -> ServiceProcess:
+    def restart(self, name: str, ready_timeout: float = 60.0) -> ServiceProcess:
         old = self.services[name]
         old.kill()
         svc = ServiceProcess(name, old.port, old.env, old.log_path)
         svc.start()
         self.started.append(svc)
-        svc.wait_ready()
+        svc.wait_ready(ready_timeout)
         self.services[name] = svc
         return svc
 

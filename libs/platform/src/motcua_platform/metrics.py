@@ -50,6 +50,12 @@ class PlatformMetrics:
             ["service", "group", "topic", "partition"],
             registry=r,
         )
+        self.consumer_assignments = Counter(
+            "motcua_consumer_assignments_total",
+            "Partition assignments received by a consumer; more than one means a rebalance",
+            ["service", "group"],
+            registry=r,
+        )
         self.http_requests = Counter(
             "http_requests_total",
             "HTTP requests",

@@ -33,6 +33,7 @@ RESERVED = frozenset(
         "outbox_pending",
         "lease_until",  # written by earlier versions of the relay
         "inbox",
+        "projection_pending",
     }
 )
 
@@ -87,9 +88,16 @@ class Loaded:
 class AggregateStore:
     """Version-guarded persistence of one kind of aggregate with its embedded outbox."""
 
-    def __init__(self, collection: AsyncCollection[dict[str, Any]], source: str) -> None:
+    def __init__(
+        self, collection: AsyncCollection[dict[str, Any]], source: str, *, projected: bool = False
+    ) -> None:
+        """``projected``: records derived from these aggregates live elsewhere (a read model);
+        every save then raises ``projection_pending`` in the same write, and the projection's
+        catch-up (:mod:`motcua_platform.projection`) lowers it once the derived record is
+        written — so a crash between the two writes is repaired, never left behind."""
         self.collection = collection
         self.source = source
+        self.projected = projected
 
     @staticmethod
     def indexes(collection: str) -> list[IndexSpec]:
@@ -97,10 +105,10 @@ class AggregateStore:
 
     async def load(self, aggregate_id: str) -> Loaded | None:
         doc = await self.collection.find_one({"_id": aggregate_id})
-        return None if doc is None else self._loaded(doc)
+        return None if doc is None else self.loaded(doc)
 
     @staticmethod
-    def _loaded(doc: Mapping[str, Any]) -> Loaded:
+    def loaded(doc: Mapping[str, Any]) -> Loaded:
         state = {k: v for k, v in doc.items() if k not in RESERVED}
         return Loaded(
             id=doc["_id"],
@@ -147,12 +155,16 @@ class AggregateStore:
                 "outbox_pending": bool(event_docs),
                 "inbox": dict(inbox or {}),
             }
+            if self.projected:
+                doc["projection_pending"] = True
             try:
                 await self.collection.insert_one(doc)
             except DuplicateKeyError as exc:
                 raise ConcurrencyConflict(aggregate_id) from exc
             return 1
         update: dict[str, Any] = {"$set": dict(state), "$inc": {"version": 1}}
+        if self.projected:
+            update["$set"]["projection_pending"] = True
         if event_docs:
             update["$push"] = {"events": {"$each": event_docs}}
             update["$set"].update({"seq_head": seq_head, "outbox_pending": True})

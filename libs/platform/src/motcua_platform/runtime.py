@@ -87,8 +87,8 @@ class ServiceRuntime:
         self.background: list[tuple[str, BackgroundLoop]] = []
         self._tasks: list[asyncio.Task[None]] = []
 
-    def store(self, collection: str) -> AggregateStore:
-        return AggregateStore(self.db[collection], self.settings.service_name)
+    def store(self, collection: str, *, projected: bool = False) -> AggregateStore:
+        return AggregateStore(self.db[collection], self.settings.service_name, projected=projected)
 
     def all_indexes(self) -> list[IndexSpec]:
         outbox = [i for c in self.outbox_collections for i in AggregateStore.indexes(c)]
@@ -103,6 +103,7 @@ class ServiceRuntime:
             dead_letters=self.dead_letters,
             parking=self.parking,
             metrics=self.metrics,
+            batch_seconds=self.settings.consumer_batch_seconds,
         )
         subscribe(
             self.broker,
@@ -110,6 +111,7 @@ class ServiceRuntime:
             self.settings.group_id,
             consumer,
             batch_size=self.settings.consumer_batch_size,
+            max_poll_interval_seconds=self.settings.consumer_max_poll_interval_seconds,
         )
         return consumer
 

@@ -47,6 +47,21 @@ class PlatformSettings(BaseSettings):
     topic_partitions: int = 12
     topic_replication: int = 1
     consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_batch_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Time budget of one consumed batch; what is left is fetched again",
+    )
+    consumer_max_poll_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Kafka's max.poll.interval.ms: at least twice the batch budget",
+    )
+    projection_interval_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often derived records are checked against their aggregates",
+    )
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=5.0, gt=0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from motcua_intake.context import IntakeContext
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
+from motcua_intake.dossier_document import dossier_from_document
 from motcua_intake.files import DossierFiles
 from motcua_intake.metrics import IntakeMetrics
 from motcua_intake.settings import IntakeSettings
@@ -40,12 +41,20 @@ from motcua_platform.auth.citizen import CitizenVerifier
 from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
+from motcua_platform.mongo import Loaded
 from motcua_platform.mongo import ensure_indexes as create_indexes
+from motcua_platform.projection import CatchUp, projection_index
 from motcua_platform.runtime import ServiceRuntime, Subscription, serve
 
 log = logging.getLogger(__name__)
 
-INDEXES = [*DOSSIER_INDEXES, *access_log.INDEXES, *throttle.INDEXES, *uploads_adapter.INDEXES]
+INDEXES = [
+    *DOSSIER_INDEXES,
+    projection_index(DOSSIERS),
+    *access_log.INDEXES,
+    *throttle.INDEXES,
+    *uploads_adapter.INDEXES,
+]
 PURGE_INTERVAL_SECONDS = 600
 
 DESCRIPTION = """The one-stop counter's door: procedure catalogue, citizen prefill ("công dân
@@ -73,7 +82,9 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeCo
     )
     db = runtime.db
     return IntakeContext(
-        store=DossierStore(runtime.store(DOSSIERS), runtime.relay.notify),
+        # The applicant history derives from the dossiers: flagged in each dossier write, caught
+        # up by ``catch_up_applicants`` if it was not written.
+        store=DossierStore(runtime.store(DOSSIERS, projected=True), runtime.relay.notify),
         codes=DossierCodes(db[dossier_codes.COLLECTION]),
         registry=DemoCitizenRegistry(db[citizen_registry.COLLECTION]),
         history=ApplicantHistory(db[applicant_history.COLLECTION]),
@@ -134,6 +145,10 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
         await intake.throttle.purge_expired()
 
     runtime.add_background("lookup-throttle-purge", purge_throttle)
+    applicants = CatchUp(intake.store.aggregates, lambda docs: catch_up_applicants(intake, docs))
+    runtime.add_background(
+        "applicant-history-catch-up", lambda: applicants.loop(settings.projection_interval_seconds)
+    )
 
     app = runtime.create_app("Motcua intake", DESCRIPTION)
     app.state.intake = intake
@@ -143,6 +158,13 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
         app.include_router(router)
     _seed_demo_data_on_start(app, settings, intake)
     return app
+
+
+async def catch_up_applicants(intake: IntakeContext, loaded: Sequence[Loaded]) -> None:
+    dossiers = [dossier_from_document(item.state) for item in loaded]
+    behind = await intake.history.catch_up(dossiers)
+    if behind:
+        log.info("applicant history: %d profiles rewritten from their dossiers", behind)
 
 
 def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: IntakeContext) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
+from motcua_platform.mongo import Loaded
 from motcua_platform.runtime import ServiceRuntime
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
@@ -14,6 +17,8 @@ from motcua_workflow.metrics import WorkflowMetrics
 from motcua_workflow.reports import FACTS, FactsReadModel, row_of
 from motcua_workflow.settings import WorkflowSettings
 from motcua_workflow.store import CASES, CaseStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,7 +35,10 @@ class WorkflowContext:
     @classmethod
     def build(cls, runtime: ServiceRuntime, settings: WorkflowSettings) -> WorkflowContext:
         calendars = CalendarProvider.from_settings(settings)
-        store = CaseStore(runtime.store(CASES), calendars, settings.warn_before_hours)
+        # The case_facts rows derive from the cases: flagged in each case write, caught up by
+        # ``project_facts`` if the process dies before writing them.
+        aggregates = runtime.store(CASES, projected=True)
+        store = CaseStore(aggregates, calendars, settings.warn_before_hours)
         return cls(
             settings=settings,
             runtime=runtime,
@@ -43,6 +51,20 @@ class WorkflowContext:
         if self.settings.simulation and self.ticked_at is not None:
             return self.ticked_at
         return self.runtime.time.now()
+
+    async def project_facts(self, loaded: Sequence[Loaded]) -> None:
+        """Catch the read model up with cases it may have missed (``CatchUp`` calls this with the
+        flagged ones): rows are rewritten only where they are older than the case. Metrics are
+        not counted again: they count live changes of this process."""
+        rows = []
+        for item in loaded:
+            subject = self.store.decode(item)
+            row = None if subject is None else row_of(subject)
+            if row is not None:
+                rows.append((row, item.version))
+        behind = await self.facts.catch_up(rows)
+        if behind:
+            log.info("read model: %d case_facts rows rewritten from their cases", behind)
 
     async def changed(
         self,

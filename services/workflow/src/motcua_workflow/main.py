@@ -14,6 +14,7 @@ from motcua_platform.contracts import WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
 from motcua_platform.mongo import IndexSpec
 from motcua_platform.mongo import ensure_indexes as create_indexes
+from motcua_platform.projection import CatchUp, projection_index
 from motcua_platform.runtime import ServiceRuntime, serve
 from motcua_workflow import api
 from motcua_workflow.context import WorkflowContext
@@ -32,7 +33,7 @@ DESCRIPTION = (
 
 
 def indexes() -> list[IndexSpec]:
-    return [*INDEXES, *facts_indexes()]
+    return [*INDEXES, projection_index(CASES), *facts_indexes()]
 
 
 def build_runtime(settings: WorkflowSettings) -> ServiceRuntime:
@@ -48,6 +49,10 @@ def build_app(settings: WorkflowSettings | None = None) -> FastAPI:
     runtime.consume(intake_subscription(ctx))
     runtime.add_background("deadline-scanner", lambda: scanner_loop(ctx))
     runtime.add_background("dossier-gauges", lambda: gauge_loop(ctx))
+    facts = CatchUp(ctx.store.aggregates, ctx.project_facts)
+    runtime.add_background(
+        "case-facts-catch-up", lambda: facts.loop(settings.projection_interval_seconds)
+    )
     app = runtime.create_app("Motcua workflow", DESCRIPTION)
     app.state.workflow = ctx
     api.install(app)

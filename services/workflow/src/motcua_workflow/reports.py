@@ -11,6 +11,7 @@ period: FerretDB has no ``$cond``/``$avg`` and the QĐ 766 period rules are clea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -124,6 +125,19 @@ class FactsReadModel:
         await self.collection.replace_one(
             {"_id": row["_id"]}, {**row, "version": version}, upsert=True
         )
+
+    async def catch_up(self, rows: Sequence[tuple[dict[str, Any], int]]) -> int:
+        """Write the rows (each with its aggregate version) that the collection has at an
+        older version or not at all; returns how many were behind. One read for all."""
+        ids = [row["_id"] for row, _ in rows]
+        current = {
+            doc["_id"]: doc.get("version", 0)
+            async for doc in self.collection.find({"_id": {"$in": ids}}, {"version": 1})
+        }
+        behind = [(row, v) for row, v in rows if current.get(row["_id"], -1) < v]
+        for row, version in behind:
+            await self.put(row, version)
+        return len(behind)
 
     async def _rows(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         return await self.collection.find(query, {"book": 0}).to_list(None)

@@ -4,8 +4,13 @@
   to ``<topic>.dlq`` with the reason and original offset; the consumer goes on.
 - A well-formed event of a type this version does not know (a newer producer) is skipped through
   the fallback handler, which records its ``seq``: contracts evolve by adding types.
-- An infrastructure failure (database or broker unreachable) is retried with back-off, holding the
-  partition: skipping would lose the event.
+- An infrastructure failure (database or broker unreachable, a dead letter that cannot be sent)
+  holds the partition: the record is retried with back-off and its offset is never committed
+  before it has been applied. Skipping would lose the event, and every later event of its
+  dossier would wait behind the gap for ever.
+- A batch never outlasts its time budget: whatever is left when it runs out is fetched again by
+  the next poll, so the consumer keeps polling well within ``max.poll.interval.ms`` and keeps
+  its place in the group however slow the database is.
 - An event that arrives ahead of its predecessor (a ``seq`` gap) is parked and applied as soon as
   the missing one has been applied — never out of order.
 """
@@ -20,13 +25,14 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import PyMongoError
 
 from motcua_platform.contracts import Envelope, EventData, dlq_topic
 from motcua_platform.errors import ConcurrencyConflict
@@ -37,7 +43,19 @@ log = logging.getLogger(__name__)
 
 # The payload is ``None`` only for the fallback, when the event's type is unknown to this version.
 Handler = Callable[[Envelope, Any], Awaitable[Outcome]]
-TRANSIENT = (AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError, ConcurrencyConflict)
+
+
+def is_infrastructure(exc: BaseException) -> bool:
+    """A failure of what the handler runs on, not of the event: the same event applies once the
+    database or broker answers again, so it is retried and never dead-lettered. Every PyMongo
+    error counts (a server-side error a retry cannot cure is a bug to fix, and holding the
+    partition keeps its events until it is fixed); an oversized document is not a PyMongo error
+    and is dead-lettered as poison."""
+    return isinstance(exc, PyMongoError | KafkaError | ConcurrencyConflict | OSError)
+
+
+def backoff(failures: int) -> float:
+    return min(0.2 * 2 ** min(failures, 5), 5.0)
 
 
 class Poison(Exception):
@@ -50,18 +68,28 @@ class DeadLetters:
         self.service = service
 
     async def send(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
+        await self.send_value(
+            record.value, record.key, record.topic, record.partition, record.offset, reason
+        )
+
+    async def send_value(
+        self,
+        value: bytes | None,
+        key: bytes | None,
+        topic: str,
+        partition: int,
+        offset: int | None,
+        reason: str,
+    ) -> None:
         headers = {
             "x-error": reason[:1000],
             "x-service": self.service,
-            "x-original-topic": record.topic,
-            "x-original-partition": str(record.partition),
-            "x-original-offset": str(record.offset),
+            "x-original-topic": topic,
+            "x-original-partition": str(partition),
+            "x-original-offset": "" if offset is None else str(offset),
         }
         await self.broker.publish(
-            record.value if record.value is not None else b"",
-            topic=dlq_topic(record.topic),
-            key=record.key,
-            headers=headers,
+            value if value is not None else b"", topic=dlq_topic(topic), key=key, headers=headers
         )
 
 
@@ -112,6 +140,7 @@ class EventConsumer:
         metrics: PlatformMetrics,
         fallback: Handler | None = None,
         max_attempts: int = 3,
+        batch_seconds: float = 60.0,
     ) -> None:
         self.service = service
         self.handlers = dict(handlers)
@@ -120,13 +149,28 @@ class EventConsumer:
         self.parking = parking
         self.metrics = metrics
         self.max_attempts = max_attempts
+        self.batch_seconds = batch_seconds
+        # Consecutive failures per partition, so the back-off keeps growing across the batches
+        # that fetch a held record again.
+        self._failures: dict[tuple[str, int], int] = defaultdict(int)
 
-    async def handle_records(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        """Partitions are independent: process them concurrently, each strictly in order."""
+    async def handle_records(
+        self, records: Sequence[ConsumerRecord[Any, Any]]
+    ) -> dict[TopicPartition, int]:
+        """Apply a batch within the time budget. Partitions are independent: they are processed
+        concurrently, each strictly in order, each up to its first record that could not be
+        applied. Returns, for every partition that stopped short, the offset of that record."""
+        deadline = asyncio.get_running_loop().time() + self.batch_seconds
         by_partition: dict[tuple[str, int], list[ConsumerRecord[Any, Any]]] = defaultdict(list)
         for record in records:
             by_partition[(record.topic, record.partition)].append(record)
-        await asyncio.gather(*(self._in_order(rs) for rs in by_partition.values()))
+        keys = list(by_partition)
+        stops = await asyncio.gather(*(self._in_order(by_partition[k], deadline) for k in keys))
+        return {
+            TopicPartition(*key): stop
+            for key, stop in zip(keys, stops, strict=True)
+            if stop is not None
+        }
 
     def observe_lag(
         self, kafka: Any, group: str, records: Sequence[ConsumerRecord[Any, Any]]
@@ -145,46 +189,105 @@ class EventConsumer:
                 max(0, highwater - offset - 1)
             )
 
-    async def _in_order(self, records: list[ConsumerRecord[Any, Any]]) -> None:
+    async def _in_order(
+        self, records: list[ConsumerRecord[Any, Any]], deadline: float
+    ) -> int | None:
+        """Apply one partition's records in order; the offset of the first one not applied (a
+        failure that outlasted the budget, or the budget spent), ``None`` when all were."""
+        loop = asyncio.get_running_loop()
         for record in sorted(records, key=lambda r: r.offset):
-            await self.handle_record(record)
+            key = (record.topic, record.partition)
+            while True:
+                if loop.time() >= deadline:
+                    log.info("batch time budget spent; %s[%d] resumes at %d", *key, record.offset)
+                    return record.offset
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        await self.handle_record(record)
+                except Exception as exc:
+                    if isinstance(exc, TimeoutError) and loop.time() >= deadline:
+                        log.warning(
+                            "batch time budget spent applying %s[%d]@%d; fetched again",
+                            *key,
+                            record.offset,
+                        )
+                        return record.offset
+                    self._failures[key] += 1
+                    failures = self._failures[key]
+                    log.warning(
+                        "%s[%d]@%d not applied (failure %d), held and retried: %s",
+                        *key,
+                        record.offset,
+                        failures,
+                        _describe(exc),
+                        exc_info=not is_infrastructure(exc),
+                    )
+                    await asyncio.sleep(max(0.0, min(backoff(failures), deadline - loop.time())))
+                    continue
+                self._failures.pop(key, None)
+                break
+        return None
 
     async def handle_record(self, record: ConsumerRecord[Any, Any]) -> None:
+        """Apply one record, or dead-letter it if it is poison. Raises when neither could be
+        done (the database or broker failed): the caller holds the record and retries it."""
         try:
             envelope, payload = self._parse(record.value)
         except Poison as exc:
             await self._dead_letter(record, "unknown", str(exc))
             return
-        handler = self.handlers.get(envelope.type) or self.fallback
-        if handler is None:
+        if self._handler(envelope) is None:
             self.metrics.consumed(envelope.type, "ignored")
             return
         if payload is None:
             # A type published by a newer producer: the fallback still records its ``seq`` so
             # the subject's next event is not held as a gap behind it.
             log.info("event type %s is unknown to this version; skipped", envelope.type)
+        outcome = await self._apply(envelope, payload, record.topic, record.partition, record)
+        if outcome is None:
+            return
+        await self._account(envelope, outcome, record)
+        if outcome is not Outcome.GAP:
+            # Also after a duplicate: a crash after applying an event but before releasing the
+            # events parked behind it redelivers the event, which must finish the release.
+            await self._release_parked(envelope, record.topic, record.partition)
+
+    def _handler(self, envelope: Envelope) -> Handler | None:
+        return self.handlers.get(envelope.type) or self.fallback
+
+    async def _apply(
+        self,
+        envelope: Envelope,
+        payload: EventData | None,
+        topic: str,
+        partition: int,
+        record: ConsumerRecord[Any, Any] | None,
+    ) -> Outcome | None:
+        """The handler's outcome, or ``None`` when the event was dead-lettered. An
+        infrastructure failure propagates (the record is held); any other failure is retried a
+        few times and then dead-lettered with its reason."""
+        handler = self._handler(envelope)
+        assert handler is not None
         failures = 0
         while True:
             try:
-                outcome = await handler(envelope, payload)
-                break
+                return await handler(envelope, payload)
             except Rejected as exc:
-                await self._dead_letter(record, envelope.type, f"rejected: {exc}")
-                return
-            except TRANSIENT as exc:
-                log.warning("transient failure applying %s, retrying: %s", envelope.type, exc)
-                await asyncio.sleep(min(0.2 * 2 ** min(failures, 5), 5.0))
-                failures = min(failures + 1, 5)
+                reason = f"rejected: {exc}"
             except Exception as exc:
+                if is_infrastructure(exc):
+                    raise
                 failures += 1
                 log.exception("handler for %s failed (attempt %d)", envelope.type, failures)
-                if failures >= self.max_attempts:
-                    await self._dead_letter(record, envelope.type, f"{type(exc).__name__}: {exc}")
-                    return
-                await asyncio.sleep(0.2 * failures)
-        await self._account(envelope, outcome, record)
-        if outcome is Outcome.APPLIED:
-            await self._release_parked(envelope)
+                if failures < self.max_attempts:
+                    await asyncio.sleep(0.2 * failures)
+                    continue
+                reason = _describe(exc)
+            if record is not None:
+                await self._dead_letter(record, envelope.type, reason)
+            else:
+                await self._dead_letter_parked(envelope, topic, partition, reason)
+            return None
 
     async def _account(
         self, envelope: Envelope, outcome: Outcome, record: ConsumerRecord[Any, Any] | None
@@ -198,18 +301,21 @@ class EventConsumer:
             delay = max(0.0, time.time() - record.timestamp / 1000)
             self.metrics.event_delay.labels(self.service, envelope.type).observe(delay)
 
-    async def _release_parked(self, applied: Envelope) -> None:
+    async def _release_parked(self, applied: Envelope, topic: str, partition: int) -> None:
+        """Apply the events parked behind ``applied``, in ``seq`` order. A parked event is
+        released only after it has been applied (or dead-lettered): a failure in between leaves
+        it parked, and the redelivered predecessor releases it again."""
         current = applied
         while (nxt := await self.parking.next_after(current)) is not None:
-            handler = self.handlers.get(nxt.type) or self.fallback
-            if handler is None:
+            if self._handler(nxt) is None:
                 await self.parking.release(nxt)
                 return
-            outcome = await handler(nxt, _typed(nxt))
-            await self.parking.release(nxt)
-            await self._account(nxt, outcome, None)
-            if outcome is not Outcome.APPLIED:
+            outcome = await self._apply(nxt, _typed(nxt), topic, partition, None)
+            if outcome is Outcome.GAP:
                 return
+            if outcome is not None:
+                self.metrics.consumed(nxt.type, outcome.value)
+            await self.parking.release(nxt)
             current = nxt
 
     def _parse(self, raw: bytes | None) -> tuple[Envelope, EventData | None]:
@@ -240,6 +346,15 @@ class EventConsumer:
         await self.dead_letters.send(record, reason)
         self.metrics.consumed(event_type, "dead_lettered")
 
+    async def _dead_letter_parked(
+        self, envelope: Envelope, topic: str, partition: int, reason: str
+    ) -> None:
+        log.warning("dead-lettering parked %s of %s: %s", envelope.type, envelope.subject, reason)
+        await self.dead_letters.send_value(
+            envelope.to_json(), envelope.subject.encode(), topic, partition, None, reason
+        )
+        self.metrics.consumed(envelope.type, "dead_lettered")
+
 
 def _typed(envelope: Envelope) -> EventData | None:
     try:
@@ -257,29 +372,98 @@ def _short(exc: Exception) -> str:
     return str(exc)[:300]
 
 
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
 async def _raw(message: Any) -> None:
     """Decoding happens in ``EventConsumer`` so that a malformed body reaches the dead-letter path
     instead of failing inside the framework."""
     return None
 
 
+class _Assignments(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Counts the partition assignments this consumer receives: after the first, each one is a
+    rebalance — another replica came or went, or this consumer was dropped from its group."""
+
+    def __init__(self, metrics: PlatformMetrics, group: str) -> None:
+        self.metrics = metrics
+        self.group = group
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.metrics.consumer_assignments.labels(self.metrics.service, self.group).inc()
+
+
 def subscribe(
-    broker: KafkaBroker, topic: str, group_id: str, consumer: EventConsumer, *, batch_size: int
+    broker: KafkaBroker,
+    topic: str,
+    group_id: str,
+    consumer: EventConsumer,
+    *,
+    batch_size: int,
+    max_poll_interval_seconds: float = 300.0,
 ) -> None:
-    """A batch subscriber that commits offsets only after the whole batch has been applied."""
+    """A batch subscriber that commits, per partition, only the offsets up to the first record
+    not yet applied, and fetches that record again. Batches are bounded by count
+    (``batch_size``) and by time (the consumer's ``batch_seconds``, which must leave room within
+    ``max_poll_interval_seconds``, after which Kafka drops a consumer that has not polled)."""
+    if consumer.batch_seconds * 2 > max_poll_interval_seconds:
+        raise ValueError(
+            f"a batch may take {consumer.batch_seconds} s: the poll interval "
+            f"({max_poll_interval_seconds} s) must be at least twice that"
+        )
 
     @broker.subscriber(
         topic,
         group_id=group_id,
         batch=True,
         max_records=batch_size,
+        max_poll_interval_ms=int(max_poll_interval_seconds * 1000),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
         decoder=_raw,
+        listener=_Assignments(consumer.metrics, group_id),
         title=f"{group_id}:{topic}",
     )
     async def on_batch(msg: KafkaMessage) -> None:
         records = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
-        await consumer.handle_records(records)
-        await msg.ack()
+        try:
+            held = await consumer.handle_records(records)
+        except Exception:
+            log.exception("batch failed; every partition of it is fetched again")
+            held = _earliest(records)
+        await _commit_applied(msg.consumer, records, held)
         consumer.observe_lag(msg.consumer, group_id, records)
+
+
+def _earliest(records: Sequence[ConsumerRecord[Any, Any]]) -> dict[TopicPartition, int]:
+    first: dict[TopicPartition, int] = {}
+    for record in records:
+        tp = TopicPartition(record.topic, record.partition)
+        first[tp] = min(first.get(tp, record.offset), record.offset)
+    return first
+
+
+async def _commit_applied(
+    kafka: Any, records: Sequence[ConsumerRecord[Any, Any]], held: Mapping[TopicPartition, int]
+) -> None:
+    """Commit each partition up to its first record not applied, and rewind the fetch position
+    there so the next poll delivers it again. A failed commit is only logged: the records it
+    covered are delivered again and recognised as duplicates."""
+    offsets: dict[TopicPartition, int] = {}
+    for record in records:
+        tp = TopicPartition(record.topic, record.partition)
+        offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
+    offsets.update(held)
+    for tp, offset in held.items():
+        try:
+            kafka.seek(tp, offset)
+        except KafkaError as exc:  # the partition went to another member meanwhile
+            log.info("not rewinding %s: %s", tp, exc)
+    try:
+        await kafka.commit(offsets)
+    except KafkaError as exc:
+        log.warning("offsets not committed (delivered again, applied once): %s", exc)
