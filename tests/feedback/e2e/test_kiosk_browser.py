@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +14,6 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, Request, async_playwright, expect
 
-from motcua_platform.calendar import VN_TZ
 from support.stack import auth, eventually, kiosk_device, kiosk_link
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,7 +56,7 @@ def new_counter() -> str:
 
 async def return_at(workflow: Any, counter: str) -> str:
     code = f"{UNIT}-261130-{uuid.uuid4().int % 10**8:08d}"
-    await workflow.return_dossier(code, UNIT, counter, datetime.now(VN_TZ))
+    await workflow.return_dossier(code, UNIT, counter, workflow.now())
     return code
 
 

@@ -61,7 +61,8 @@ class ServiceRuntime:
     def __post_init__(self) -> None:
         s = self.settings
         self.metrics = PlatformMetrics(s.service_name)
-        self.time = TimeSource(clock_for(s.simulation), s.simulation)
+        clock = clock_for(s.simulation, s.simulation_start, s.simulation_start_epoch)
+        self.time = TimeSource(clock, s.simulation)
         self.client = connect(s.mongo_url)
         self.db = self.client[s.database]
         self.broker = build_broker(s.kafka_bootstrap, s.service_name, self.metrics.registry)

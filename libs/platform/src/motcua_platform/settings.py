@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,16 @@ class PlatformSettings(BaseSettings):
     http_port: int = 8000
     public_base_url: str = ""
     simulation: bool = False
+    simulation_start: AwareDatetime | None = Field(
+        default=None,
+        description="Simulation only: the instant the simulated clock starts from (default: "
+        "the machine's now), so a test run reads the same time on any day",
+    )
+    simulation_start_epoch: float | None = Field(
+        default=None,
+        description="Simulation only: the Unix time at which the simulated clock read "
+        "simulation_start, so the processes of one run (and a restarted one) agree",
+    )
     log_level: str = "INFO"
 
     jwt_secret: SecretStr | None = None
@@ -38,6 +48,12 @@ class PlatformSettings(BaseSettings):
     consumer_batch_size: int = Field(default=500, ge=1)
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=5.0, gt=0)
+
+    @model_validator(mode="after")
+    def _simulated_start_needs_simulation(self) -> PlatformSettings:
+        if not self.simulation and (self.simulation_start or self.simulation_start_epoch):
+            raise ValueError("MOTCUA_SIMULATION_START is honoured only with MOTCUA_SIMULATION=1")
+        return self
 
     @property
     def database(self) -> str:
