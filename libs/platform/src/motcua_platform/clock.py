@@ -14,6 +14,7 @@ from typing import Protocol
 
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
+from motcua_platform.http.inputs import check_instant
 
 
 class Clock(Protocol):
@@ -93,6 +94,8 @@ class TimeSource:
             raise SimulationDisabled(field)
         if at.tzinfo is None:
             raise ApiError(422, "invalid_time", "time must carry a UTC offset", {"field": field})
+        # Checked before the clock moves: a bad instant changes nothing.
+        check_instant(at, field)
         if isinstance(self.clock, SimulatedClock):
             self.clock.advance_to(at)
         return at.astimezone(VN_TZ)
@@ -101,6 +104,7 @@ class TimeSource:
         """Move simulated time (``POST /admin/tick``); refused in production."""
         if not self.simulation or not isinstance(self.clock, SimulatedClock):
             raise SimulationDisabled()
+        check_instant(at, "at")
         return self.clock.advance_to(at)
 
 

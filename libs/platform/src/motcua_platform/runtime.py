@@ -37,6 +37,7 @@ from motcua_platform.settings import PlatformSettings
 log = logging.getLogger(__name__)
 
 PARKED = "parked_events"
+BROKER_PROBE_SECONDS = 5.0
 BackgroundLoop = Callable[[], Awaitable[None]]
 
 
@@ -86,6 +87,7 @@ class ServiceRuntime:
         self.dead_letters = DeadLetters(self.broker, s.service_name)
         self.background: list[tuple[str, BackgroundLoop]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.add_background("broker-probe", self._probe_broker)
 
     def store(self, collection: str) -> AggregateStore:
         return AggregateStore(self.db[collection], self.settings.service_name)
@@ -117,21 +119,27 @@ class ServiceRuntime:
         self.background.append((name, loop))
 
     async def readiness(self) -> dict[str, bool]:
-        async def mongo() -> bool:
-            try:
-                await asyncio.wait_for(self.client.admin.command("ping"), timeout=2)
-                return True
-            except Exception:
-                return False
+        """Ready means "can serve requests": the database answers. Kafka is not part of it: the
+        outbox keeps accepting commands through a broker outage and publishes them afterwards,
+        so taking every replica out of its Service then would stop the counter for nothing.
+        The broker's health is the ``motcua_broker_reachable`` gauge and its alert instead."""
+        try:
+            await asyncio.wait_for(self.client.admin.command("ping"), timeout=2)
+            return {"database": True}
+        except Exception:
+            return {"database": False}
 
-        async def kafka() -> bool:
-            try:
-                return bool(await self.broker.ping(timeout=2))
-            except Exception:
-                return False
+    async def broker_reachable(self) -> bool:
+        try:
+            return bool(await self.broker.ping(timeout=2))
+        except Exception:
+            return False
 
-        db_ok, broker_ok = await asyncio.gather(mongo(), kafka())
-        return {"database": db_ok, "broker": broker_ok}
+    async def _probe_broker(self) -> None:
+        gauge = self.metrics.broker_reachable.labels(self.settings.service_name)
+        while True:
+            gauge.set(1 if await self.broker_reachable() else 0)
+            await asyncio.sleep(BROKER_PROBE_SECONDS)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -161,6 +169,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             readiness=self.readiness,
             lifespan=self.lifespan,
+            max_body_bytes=s.max_body_bytes,
         )
         app.state.token_verifier = TokenVerifier(
             secret=s.jwt_secret.get_secret_value() if s.jwt_secret else None,

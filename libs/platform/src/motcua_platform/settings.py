@@ -30,6 +30,12 @@ class PlatformSettings(BaseSettings):
         "simulation_start, so the processes of one run (and a restarted one) agree",
     )
     log_level: str = "INFO"
+    max_body_bytes: int = Field(
+        default=1 << 20,
+        gt=0,
+        description="Largest request body accepted (413 beyond): commands are small JSON "
+        "documents; scanned files go to object storage, never through these APIs",
+    )
 
     jwt_secret: SecretStr | None = None
     oidc_jwks_url: str | None = None

@@ -1,5 +1,5 @@
-"""The FastAPI app every service starts from: uniform JSON errors, request metrics, health,
-readiness and metrics endpoints."""
+"""The FastAPI app every service starts from: a request-body size limit, uniform JSON errors,
+request metrics, health, readiness and metrics endpoints."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motcua_platform.errors import ApiError
 from motcua_platform.metrics import PlatformMetrics
@@ -31,16 +32,18 @@ def create_app(
     readiness: ReadinessCheck,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     description: str = "",
+    max_body_bytes: int = 1 << 20,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, lifespan=lifespan, version="1")
     _install_error_handlers(app)
     _install_request_metrics(app, metrics)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
 
     @app.get("/healthz", tags=["ops"], summary="Alive")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="Broker and database reachable")
+    @app.get("/readyz", tags=["ops"], summary="Can serve requests: the database answers")
     async def readyz() -> JSONResponse:
         checks = await readiness()
         ok = all(checks.values())
@@ -60,6 +63,82 @@ def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status)
 
 
+DRAIN_BYTES = 64 << 20
+
+
+class BodySizeLimit:
+    """Refuses a request body larger than ``max_bytes`` with a 413 before any route reads it,
+    whether it announces its length or streams it in chunks; the body is read here, once."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        announced = dict(scope["headers"]).get(b"content-length", b"").decode("latin-1")
+        if announced.isdigit() and int(announced) > self.max_bytes:
+            await self._refuse(scope, receive, send, more_body=True)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away; the app sees the disconnect below
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send, more_body=message.get("more_body", False))
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, *, more_body: bool) -> None:
+        # Read and drop the rest of a moderately large body first: a client still sending when
+        # the server closes gets a connection reset instead of this answer. Beyond DRAIN_BYTES
+        # the connection is closed without reading more.
+        drained = 0
+        while more_body and drained <= DRAIN_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            drained += len(message.get("body", b""))
+            more_body = message.get("more_body", False)
+        error = ApiError(
+            413,
+            "payload_too_large",
+            f"the request body is larger than {self.max_bytes} bytes",
+            {"field": "body", "reason": f"at most {self.max_bytes} bytes"},
+        )
+        response = error_response(error)
+        if more_body:
+            response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+# Errors raised by the framework itself: the code and the part of the request at fault.
+HTTP_ERRORS = {
+    400: ("malformed_body", "body"),
+    404: ("not_found", "path"),
+    405: ("method_not_allowed", "method"),
+    413: ("payload_too_large", "body"),
+    415: ("unsupported_media_type", "Content-Type"),
+}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -69,8 +148,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
             {
-                "field": ".".join(str(p) for p in e["loc"] if p not in ("body",)) or "body",
-                "reason": e["msg"],
+                # A JSON syntax error's location is a character offset, not a field.
+                "field": "body"
+                if e["type"] == "json_invalid"
+                else ".".join(str(p) for p in e["loc"] if p not in ("body",)) or "body",
+                # Our own validators' reasons, without pydantic's "Value error, " prefix.
+                "reason": str(e["ctx"]["error"]) if e["type"] == "value_error" else e["msg"],
             }
             for e in exc.errors()
         ]
@@ -81,8 +164,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(ApiError(exc.status_code, code, str(exc.detail)))
+        code, field = HTTP_ERRORS.get(exc.status_code, ("http_error", "request"))
+        # A 400 is FastAPI's answer to a body it cannot decode (not UTF-8, not JSON).
+        reason = "not a UTF-8 JSON document" if exc.status_code == 400 else str(exc.detail)
+        return error_response(
+            ApiError(exc.status_code, code, reason, {"field": field, "reason": reason})
+        )
 
     @app.exception_handler(PyMongoError)
     async def database_error(_: Request, exc: PyMongoError) -> JSONResponse:

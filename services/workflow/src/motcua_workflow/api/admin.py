@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from motcua_platform.auth import Principal
+from motcua_platform.http.inputs import Instant
 from motcua_workflow.api.common import admins, context
 from motcua_workflow.domain.records import instant
 from motcua_workflow.scanner import scan
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/admin", tags=["simulation"])
 
 
 class TickBody(BaseModel):
-    at: AwareDatetime
+    at: Instant
 
 
 @router.post("/tick", summary="Move simulated time and scan deadlines (simulation only)")

@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, StrictInt
 
 from motcua_platform.auth import Principal
+from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_workflow import handlers
 from motcua_workflow.api.common import (
     actor,
@@ -33,17 +34,15 @@ from motcua_workflow.views import case_view
 router = APIRouter(tags=["cases"])
 
 
-class Command(BaseModel):
+class Command(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime | None = Field(
-        default=None, description="Honoured only with MOTCUA_SIMULATION=1"
-    )
+    at: Instant | None = Field(default=None, description="Honoured only with MOTCUA_SIMULATION=1")
 
 
 class AssignBody(Command):
     assignee: str = Field(min_length=1)
-    step: int | None = Field(default=None, ge=0, description="Default: the current step")
+    step: StrictInt | None = Field(default=None, ge=0, description="Default: the current step")
 
 
 class CompleteStepBody(Command):
@@ -52,23 +51,23 @@ class CompleteStepBody(Command):
 
 class SupplementBody(Command):
     reason: str = Field(min_length=1)
-    missing_components: list[str] = Field(default_factory=list)
+    missing_components: list[str] = Field(default_factory=list, max_length=50)
 
 
 class PaymentBody(Command):
-    amount: int | None = Field(default=None, ge=0)
+    amount: StrictInt | None = Field(default=None, ge=0)
     note: str = ""
 
 
 class ExtendBody(Command):
     reason: str = Field(min_length=1)
-    new_due_at: AwareDatetime
+    new_due_at: Instant
 
 
 class ResolveBody(Command):
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
-    electronic_result: bool = False
+    electronic_result: StrictBool = False
 
 
 class ReturnBody(Command):
