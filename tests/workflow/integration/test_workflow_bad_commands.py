@@ -186,6 +186,12 @@ async def test_instants_out_of_range_are_422_and_change_nothing(stack: Stack, wf
         headers=wf.headers,
     )
     assert error_of(report, 422)["details"][0]["field"] == "at"
+    report = await wf.http.get(
+        f"{wf.url}/reports/summary",
+        params={"unit": COMMUNE, "from": "2024-01-01", "to": "9999-12-31"},
+        headers=wf.headers,
+    )
+    assert error_of(report, 422)["details"][0]["field"] == "to"
     assert (await wf.case(code)).json() == before
     # The clock did not move: a command at an ordinary instant still works.
     await wf.ok(code, "complete-step", {"at": iso(vn(4, 25, 10))})

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from motcua_feedback.context import FeedbackContext
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
+from motcua_platform.http.inputs import check_date, check_instant
 from motcua_platform.http.security import require_roles
 
 # Who may do what (architecture §9). Auditors read; they never change anything.
@@ -57,7 +58,7 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
         return None
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
+            day = check_date(date.fromisoformat(value), field) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(), VN_TZ)
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
@@ -67,4 +68,4 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
             f"{field}: not an ISO date or date-time",
             [{"field": field, "reason": "expected YYYY-MM-DD or an ISO 8601 date-time"}],
         ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    return check_instant(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ), field)

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime
 
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
+from motcua_platform.http.inputs import check_date
 from motcua_workflow.api.common import context, read_instant, report_readers
 from motcua_workflow.forms import tracking_book_csv, tracking_book_xlsx
 
@@ -41,6 +42,8 @@ def report_period(
 ) -> ReportPeriod:
     unit = unit or principal.unit
     principal.require_unit(unit, "report")
+    check_date(start, "from")
+    check_date(end, "to")
     if end < start:
         raise ApiError(
             422,
