@@ -82,7 +82,9 @@ class ServiceRuntime:
             interval=s.relay_interval_seconds,
             lease_seconds=s.relay_lease_seconds,
         )
-        self.idempotency = IdempotencyKeys(self.db[IDEMPOTENCY])
+        self.idempotency = IdempotencyKeys(
+            self.db[IDEMPOTENCY], crash_after_effect=s.fault_crash_after_effect
+        )
         self.parking = ParkingLot(self.db[PARKED])
         self.dead_letters = DeadLetters(self.broker, s.service_name)
         self.background: list[tuple[str, BackgroundLoop]] = []
@@ -206,6 +208,16 @@ async def _forever(name: str, loop: BackgroundLoop) -> None:
 def serve(app: FastAPI, settings: PlatformSettings) -> None:
     import uvicorn
 
+    # The client's address comes from X-Forwarded-For only when the connection is from one of
+    # the configured reverse proxies; anyone else could name any address in it. Uvicorn's own
+    # default trusts 127.0.0.1, which must not be the default here.
+    trusted = settings.forwarded_allow_ips.strip()
     uvicorn.run(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )

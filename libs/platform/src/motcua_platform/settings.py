@@ -30,6 +30,12 @@ class PlatformSettings(BaseSettings):
         "simulation_start, so the processes of one run (and a restarted one) agree",
     )
     log_level: str = "INFO"
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For names the client (uvicorn's forwarded_allow_ips); empty: trust none, "
+        "the client is the socket peer",
+    )
     max_body_bytes: int = Field(
         default=1 << 20,
         gt=0,
@@ -55,10 +61,18 @@ class PlatformSettings(BaseSettings):
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=5.0, gt=0)
 
+    fault_crash_after_effect: bool = Field(
+        default=False,
+        description="Simulation only, for fault-injection tests: the process kills itself "
+        "after a command's effect is stored and before its Idempotency-Key is recorded",
+    )
+
     @model_validator(mode="after")
     def _simulated_start_needs_simulation(self) -> PlatformSettings:
         if not self.simulation and (self.simulation_start or self.simulation_start_epoch):
             raise ValueError("MOTCUA_SIMULATION_START is honoured only with MOTCUA_SIMULATION=1")
+        if not self.simulation and self.fault_crash_after_effect:
+            raise ValueError("fault injection is honoured only with MOTCUA_SIMULATION=1")
         return self
 
     @property

@@ -23,6 +23,7 @@ from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import Complaint
 from motcua_platform.auth import Principal
 from motcua_platform.errors import NotFound
+from motcua_platform.http.idempotency import Recover
 from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_platform.http.security import check_roles, optional_principal
 
@@ -111,7 +112,7 @@ async def classify(
         return 200, _view(ctx, complaint)
 
     scope = f"classify:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command)
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
 
 
 @router.post("/complaints/{complaint_id}/answer", summary="Answer (within 15 working days)")
@@ -129,7 +130,7 @@ async def answer(
         return 200, _view(ctx, complaint)
 
     scope = f"answer:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command)
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
 
 
 @router.post("/complaints/{complaint_id}/rate-answer", summary="The citizen rates the answer")
@@ -145,7 +146,18 @@ async def rate_answer(
         complaint = await handlers.rate_answer(ctx, complaint_id, body.secret, body.satisfied, at)
         return 200, _view(ctx, complaint)
 
-    return await idempotent(ctx, idempotency_key, f"rate-answer:{complaint_id}", body, command)
+    scope = f"rate-answer:{complaint_id}"
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
+
+
+def _recover(ctx: FeedbackContext) -> Recover:
+    """The answer to a retry after a crash between the complaint's write and the key's record."""
+
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await ctx.store.complaints.find_by_request(request_id)
+        return None if loaded is None else (200, _view(ctx, Complaint.from_document(loaded.state)))
+
+    return recover
 
 
 @router.get("/complaints", summary="PAKN of a unit, most urgent first")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from motcua_feedback.context import FeedbackContext
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
+from motcua_platform.http.idempotency import Recover
 from motcua_platform.http.inputs import check_date, check_instant
 from motcua_platform.http.security import require_roles
 
@@ -45,9 +46,16 @@ async def idempotent(
     scope: str,
     body: BaseModel,
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+    recover: Recover | None = None,
 ) -> JSONResponse:
+    """Run a write once per key; ``recover`` answers a retry from the effect a request left
+    when the process died before recording its answer."""
     return await ctx.runtime.idempotency.run(
-        key=key, scope=scope, body=body.model_dump(mode="json"), command=command
+        key=key,
+        scope=scope,
+        body=body.model_dump(mode="json"),
+        command=command,
+        recover=recover,
     )
 
 

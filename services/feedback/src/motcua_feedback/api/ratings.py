@@ -20,6 +20,7 @@ from motcua_feedback.api.deps import (
 )
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import NotRateable, Rating, Scope, rating_token
+from motcua_feedback.store import record_of
 from motcua_platform.auth import Principal
 from motcua_platform.auth.tokens import Unauthenticated
 from motcua_platform.errors import ApiError, NotFound
@@ -68,8 +69,13 @@ async def post_rating(
         )
         return 201, rating_view(await handlers.rate(ctx, cmd))
 
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await ctx.store.dossiers.find_by_request(request_id)
+        rating = None if loaded is None else record_of(loaded.state, body.dossier_code).rating
+        return None if rating is None else (201, rating_view(rating))
+
     caller = principal.subject if principal and body.channel == "paper" else "citizen"
-    return await idempotent(ctx, idempotency_key, f"ratings:{caller}", body, command)
+    return await idempotent(ctx, idempotency_key, f"ratings:{caller}", body, command, recover)
 
 
 def rating_view(rating: Rating) -> dict[str, Any]:

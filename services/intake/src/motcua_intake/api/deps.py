@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from motcua_intake.domain.dossier import Dossier
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import ROLES, Principal
 from motcua_platform.http.security import require_roles
@@ -35,11 +36,21 @@ async def idempotent(
     route: str,
     body: dict[str, Any],
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+    render: Callable[[Dossier], tuple[int, dict[str, Any]]],
 ) -> JSONResponse:
-    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409."""
+    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409. After
+    a crash between the dossier's write and the key's record, ``render`` answers a retry from
+    the dossier the request changed."""
+    intake = intake_of(request)
+
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await intake.store.aggregates.find_by_request(request_id)
+        return None if loaded is None else render(Dossier.from_document(loaded.state))
+
     return await runtime_of(request).idempotency.run(
         key=request.headers.get("Idempotency-Key"),
         scope=f"{principal.subject}:{route}",
         body=body,
         command=command,
+        recover=recover,
     )

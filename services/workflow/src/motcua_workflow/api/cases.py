@@ -99,11 +99,17 @@ async def _write(
         case = await run(ctx, at)
         return 200, case_view(case, at)
 
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        # The process died after the case's write and before the key's record.
+        case = ctx.store.decode(await ctx.store.aggregates.find_by_request(request_id))
+        return (200, case_view(case, at)) if isinstance(case, Case) else None
+
     return await ctx.runtime.idempotency.run(
         key=key,
         scope=idempotency_scope(principal, code, action),
         body=body.model_dump(mode="json"),
         command=command,
+        recover=recover,
     )
 
 
