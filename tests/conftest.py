@@ -26,6 +26,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         if "/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
+        if "stack_factory" in getattr(item, "fixturenames", ()):
+            # Its services read a simulated clock pinned to MOTCUA_TEST_NOW: time-sensitive.
+            item.add_marker(pytest.mark.clock)
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,7 @@ CONTRACT_LABELS: dict[str, set[str]] = {
     "motcua_events_published_total": {"service", "topic", "type"},
     "motcua_events_consumed_total": {"service", "type", "outcome"},
     "motcua_outbox_pending": {"service"},
+    "motcua_broker_reachable": {"service"},
     "motcua_consumer_lag": {"service", "group", "topic", "partition"},
     "http_requests_total": {"service", "method", "path", "status"},
 }

@@ -144,6 +144,8 @@ def test_services_are_built_for_their_name_and_port_and_never_simulate():
         assert interpolate(spec["image"]).split(":")[0].endswith(f"/{service}")
         assert spec["environment"]["MOTCUA_HTTP_PORT"] == str(port)
         assert spec["environment"]["MOTCUA_SIMULATION"] == "0"
+        # Only the configured reverse proxy's X-Forwarded-For is trusted; none by default.
+        assert interpolate(spec["environment"]["MOTCUA_FORWARDED_ALLOW_IPS"]) == ""
         assert [interpolate(p) for p in spec["ports"]] == [f"127.0.0.1:{port}:{port}"]
         assert spec["depends_on"] == {
             f"provision-{service}": {"condition": "service_completed_successfully"}

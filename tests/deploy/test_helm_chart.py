@@ -121,6 +121,7 @@ def test_each_service_runs_as_configured(values: str):
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
     config = of_kind(docs, "ConfigMap")["motcua-config"]["data"]
     assert config["MOTCUA_SIMULATION"] == "0" and config["MOTCUA_HTTP_HOST"] == "0.0.0.0"
+    assert config["MOTCUA_FORWARDED_ALLOW_IPS"] == ""  # no proxy trusted unless configured
 
 
 @pytest.mark.parametrize("values", VALUES_FILES)

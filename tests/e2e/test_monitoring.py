@@ -4,12 +4,15 @@ through the Prometheus HTTP API."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import httpx
 import pytest
 import yaml
 
+from motcua_platform.calendar import VN_TZ
 from support.dashboard_render import Shown, render, variable_options
 from support.stack import Stack, answers_ok, auth, eventually, free_port, kiosk_device
 
@@ -111,10 +115,16 @@ async def query(http: httpx.AsyncClient, prom: str, expr: str) -> list[dict[str,
     return body["data"]["result"]
 
 
-async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
-    """One round at the demo commune: a dossier resolved on the spot (rated dissatisfied at the
+async def run_scenario(http: httpx.AsyncClient, stack: Stack, start: datetime) -> None:
+    """One round at the demo commune from ``start`` on, every command at an explicit instant a
+    minute after the one before: a dossier resolved on the spot (rated dissatisfied at the
     kiosk), one processed, returned and rated very satisfied, two left open within their deadline
     (one of them waiting for a supplement), one online dossier refused, one complaint."""
+    minutes = itertools.count()
+
+    def at() -> str:
+        return (start + timedelta(minutes=next(minutes))).isoformat()
+
     intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
     detail = (await http.get(f"{intake}/procedures/1.001193")).json()
     version = detail.get("current") or detail
@@ -137,6 +147,7 @@ async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
                 "documents": documents,
                 "applicant": {"personal_id": "079203001234"},
                 "accept": accept,
+                "at": at(),
                 **extra,
             },
         )
@@ -159,12 +170,15 @@ async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
                 "overall": level,
                 "channel": "kiosk",
                 "kiosk_session": current["session"],
+                "at": at(),
             },
         )
         assert r.status_code == 201, r.text
 
     async def command(code: str, path: str, body: dict[str, Any]) -> None:
-        r = await http.post(f"{workflow}/cases/{code}/{path}", json=body, headers=official)
+        r = await http.post(
+            f"{workflow}/cases/{code}/{path}", json={**body, "at": at()}, headers=official
+        )
         assert r.status_code == 200, f"{path}: {r.text}"
 
     on_the_spot = await submit("counter", True, resolve_on_the_spot=True, return_counter=COUNTER)
@@ -174,7 +188,7 @@ async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
     refused = await submit("online", False)
     r = await http.post(
         f"{intake}/dossiers/{refused}/refuse",
-        json={"reasons": ["Không thuộc thẩm quyền"]},
+        json={"reasons": ["Không thuộc thẩm quyền"], "at": at()},
         headers={**receiver, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200, r.text
@@ -199,6 +213,7 @@ async def run_scenario(http: httpx.AsyncClient, stack: Stack) -> None:
             "topic": "Thái độ phục vụ",
             "content": "Góp ý về thời gian chờ",
             "contact": {"full_name": "Nguyễn Văn An", "phone": "0900000000"},
+            "at": at(),
         },
     )
     assert r.status_code == 201, r.text
@@ -219,7 +234,10 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
         )
         # A labelled counter appears at its first increment, which rate() cannot see: a first
         # round creates every series, Prometheus scrapes them, and the second round is measured.
-        await run_scenario(http, stack)
+        # Both rounds on the first working day after the pinned start, after the 15:00 cut-off:
+        # the same-day procedure is then due at the end of the next working day.
+        day = stack.working_day_after_start()
+        await run_scenario(http, stack, datetime.combine(day, clock_time(15, 30), VN_TZ))
         await eventually(
             lambda: _has_data(
                 http,
@@ -228,7 +246,7 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
                 " and count(motcua_supplements_requested_total)",
             )
         )
-        await run_scenario(http, stack)
+        await run_scenario(http, stack, datetime.combine(day, clock_time(16, 0), VN_TZ))
 
         async def open_within() -> bool:
             rows = await query(
@@ -283,9 +301,9 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
             'sum by (timeliness) (motcua_dossiers_finished_total{unit="H15.01.36"})',
         )
         by_timeliness = {r["metric"]["timeliness"]: float(r["value"][1]) for r in finished}
-        # Per round: the on-the-spot and the processed dossier finish early (minutes into a
-        # day-long deadline); the refused online dossier ends processing on time (QĐ 766 counts a
-        # refusal as an end of processing).
+        # Per round: the on-the-spot and the processed dossier, received after 15:00, finish on
+        # the day they came in, a working day before they are due: early; the refused online
+        # dossier ends processing on time (QĐ 766 counts a refusal as an end of processing).
         assert by_timeliness == {"early": 4.0, "on_time": 2.0}
 
 

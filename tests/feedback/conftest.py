@@ -48,10 +48,16 @@ class WorkflowFeed:
     """Plays the workflow service: publishes ``case.*`` envelopes (source ``workflow``), each
     dossier's events numbered 1, 2, 3, … as the real outbox would."""
 
-    def __init__(self, bootstrap: str, namespace: str) -> None:
-        self.topic = namespace + WORKFLOW_TOPIC
-        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    def __init__(self, stack: Any) -> None:
+        self.stack = stack
+        self.topic = stack.namespace + WORKFLOW_TOPIC
+        self.producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, acks="all")
         self.seq: defaultdict[str, int] = defaultdict(int)
+
+    def now(self) -> datetime:
+        """The stack's simulated now, never the machine's: the events of a test are set in the
+        same simulated time as the service that reads them."""
+        return self.stack.now().replace(microsecond=0)
 
     async def emit(self, code: str, data: EventData, at: datetime) -> Envelope:
         self.seq[code] += 1
@@ -105,7 +111,7 @@ class WorkflowFeed:
 
 @pytest.fixture(scope="session")
 async def workflow(feedback_stack: Any) -> AsyncIterator[WorkflowFeed]:
-    feed = WorkflowFeed(feedback_stack.kafka, feedback_stack.namespace)
+    feed = WorkflowFeed(feedback_stack)
     await feed.producer.start()
     yield feed
     await feed.producer.stop()

@@ -1,5 +1,11 @@
 """Runs Motcua services as real processes against the real broker and database, each test
-session in its own topic namespace and databases, in simulated time."""
+session in its own topic namespace and databases, in simulated time.
+
+The simulated clocks start at a pinned instant, never at the machine's now: ``MOTCUA_TEST_NOW``
+(default a Wednesday morning) — ``make test`` runs the time-sensitive tests again at other
+instants (an afternoon after the 15:00 cut-off, a Sunday, the eve of Tết) to show that no outcome
+depends on when the suite runs.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,9 +26,19 @@ import httpx
 
 from motcua_platform.auth import mint_token
 from motcua_platform.auth.citizen import mint_citizen_token
+from motcua_platform.calendar import VN_TZ, WorkingCalendar
 
 SECRET = "e2e-signing-key-" + "x" * 24
 SERVICES = ("intake", "workflow", "feedback")
+DEFAULT_NOW = "2026-03-04T10:30:00+07:00"
+
+
+def pinned_now() -> datetime:
+    """The instant every simulated clock of this test run starts from."""
+    at = datetime.fromisoformat(os.environ.get("MOTCUA_TEST_NOW", DEFAULT_NOW))
+    if at.tzinfo is None:
+        raise ValueError("MOTCUA_TEST_NOW must carry a UTC offset")
+    return at
 
 
 def answers_ok(url: str, timeout: float = 2.0) -> bool:
@@ -101,8 +118,20 @@ class Stack:
     kafka: str
     mongo: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # Simulated time reads ``pinned`` at Unix time ``epoch`` in every process of the stack.
+    pinned: datetime = field(default_factory=pinned_now)
+    epoch: float = field(default_factory=time.time)
     # Every process ever started (replicas, restarts), so that none outlives the run.
     started: list[ServiceProcess] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        """The stack's simulated now (before any explicit ``at`` moved a clock further)."""
+        return self.pinned + timedelta(seconds=time.time() - self.epoch)
+
+    def working_day_after_start(self) -> date:
+        """The first working day after the pinned start: a scenario set on it is in the future
+        of every clock of the stack, whatever instant the run was pinned to."""
+        return WorkingCalendar().next_working_day(self.pinned.astimezone(VN_TZ).date())
 
     def env_for(self, name: str, port: int, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
@@ -115,6 +144,8 @@ class Stack:
                 "MOTCUA_TOPIC_NAMESPACE": self.namespace,
                 "MOTCUA_CONSUMER_GROUP": f"e2e-{self.run_id}-{name}",
                 "MOTCUA_SIMULATION": "1",
+                "MOTCUA_SIMULATION_START": self.pinned.isoformat(),
+                "MOTCUA_SIMULATION_START_EPOCH": repr(self.epoch),
                 "MOTCUA_JWT_SECRET": SECRET,
                 "MOTCUA_PSEUDONYM_KEY": "e2e-pseudonym-key",
                 "MOTCUA_RELAY_INTERVAL_SECONDS": "0.05",
@@ -125,6 +156,9 @@ class Stack:
             }
         )
         env.update(extra)
+        if env["MOTCUA_SIMULATION"] != "1":
+            # Production refuses a simulated start instant: there the clock is the machine's.
+            del env["MOTCUA_SIMULATION_START"], env["MOTCUA_SIMULATION_START_EPOCH"]
         return env
 
     def start(self, name: str, **extra: str) -> ServiceProcess:

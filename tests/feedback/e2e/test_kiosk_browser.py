@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +14,6 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, Request, async_playwright, expect
 
-from motcua_platform.calendar import VN_TZ
 from support.stack import auth, eventually, kiosk_device, kiosk_link
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,7 +56,7 @@ def new_counter() -> str:
 
 async def return_at(workflow: Any, counter: str) -> str:
     code = f"{UNIT}-261130-{uuid.uuid4().int % 10**8:08d}"
-    await workflow.return_dossier(code, UNIT, counter, datetime.now(VN_TZ))
+    await workflow.return_dossier(code, UNIT, counter, workflow.now())
     return code
 
 
@@ -174,3 +172,52 @@ async def test_page_opened_without_its_device_link_shows_nothing_and_says_so(
         await expect(page.locator("#device-problem")).to_be_visible(timeout=15_000)
         await expect(page.locator("#screen-waiting")).to_be_visible()
         await expect(page.locator("#dossier-code")).to_have_text("")
+
+
+async def test_a_rating_given_while_the_service_is_unreachable_is_kept_and_sent_later(
+    feedback_url: str, workflow: Any, http: httpx.AsyncClient, page: Page
+) -> None:
+    counter = new_counter()
+    code = await return_at(workflow, counter)
+    link = await kiosk_link(http, feedback_url, counter)
+    await page.goto(link)
+    await expect(page.locator("#dossier-code")).to_have_text(code, timeout=30_000)
+    await expect(page.locator("#offline")).to_be_hidden()
+
+    # The network between the tablet and the service goes down: no call gets an answer.
+    api = "**/{ratings,kiosk/*/current}*"
+    await page.route(api, lambda route: route.abort("internetdisconnected"))
+    await page.get_by_role("button", name="Hài lòng", exact=True).click()
+    await page.get_by_role("button", name="Bỏ qua").click()
+    # The citizen is thanked (the answer is kept on the tablet); the staff see the kiosk offline.
+    await expect(page.locator("#screen-thanks")).to_be_visible()
+    await expect(page.locator("#offline")).to_be_visible()
+    await expect(page.locator("#offline-count")).to_contain_text("1 đánh giá chờ gửi")
+    assert (await rating_of(http, feedback_url, code))["rated"] is False
+
+    # The tablet is even reloaded while offline: the rating is still on it, with its key.
+    await page.reload()
+    await expect(page.locator("#offline-count")).to_contain_text("1 đánh giá chờ gửi")
+    [kept] = await page.evaluate(
+        f"JSON.parse(localStorage.getItem('motcua-kiosk-outbox:{counter}'))"
+    )
+    assert kept["body"]["dossier_code"] == code and kept["key"]
+
+    # The service is reachable again: the kept rating arrives once, and the banner goes.
+    await page.unroute(api)
+
+    async def rated() -> bool:
+        return bool((await rating_of(http, feedback_url, code))["rated"])
+
+    await eventually(rated, timeout=30)
+    await expect(page.locator("#offline")).to_be_hidden(timeout=15_000)
+    assert await page.evaluate(f"localStorage.getItem('motcua-kiosk-outbox:{counter}')") == "[]"
+    summary = await http.get(
+        f"{feedback_url}/ratings/summary", params={"unit": UNIT}, headers=auth("leader", UNIT)
+    )
+    assert summary.status_code == 200
+    # The same key replays the stored rating instead of creating another.
+    again = await http.post(
+        f"{feedback_url}/ratings", json=kept["body"], headers={"Idempotency-Key": kept["key"]}
+    )
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replay") == "true"

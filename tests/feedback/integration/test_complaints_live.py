@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import FEEDBACK_TOPIC
 from support.stack import auth, eventually
 
@@ -35,7 +34,7 @@ async def test_complaint_unanswered_past_15_working_days_is_overdue_then_answere
         json={"topic": "Trễ hẹn", "content": CONTENT, "contact": CONTACT, "unit": "H99.99"},
     )
     assert unknown_unit.status_code == 404
-    await workflow.return_dossier(code, UNIT, None, datetime.now(VN_TZ))
+    await workflow.return_dossier(code, UNIT, None, workflow.now())
 
     async def filed() -> dict[str, Any] | None:
         body = {"topic": "Trễ hẹn trả kết quả", "content": CONTENT, "contact": CONTACT}

@@ -4,13 +4,11 @@ leader of the unit gets, sees the dossier to rate; a link opens one counter's ki
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from motcua_platform.calendar import VN_TZ
 from support.stack import auth, eventually, kiosk_link
 
 UNIT = "H15.08.01"
@@ -28,7 +26,7 @@ def device_of(link: str) -> str:
 
 async def returned_at(workflow: Any, counter: str) -> str:
     code = f"{UNIT}-261130-{uuid.uuid4().int % 10**8:08d}"
-    await workflow.return_dossier(code, UNIT, counter, datetime.now(VN_TZ))
+    await workflow.return_dossier(code, UNIT, counter, workflow.now())
     return code
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import FEEDBACK_TOPIC
 from motcua_platform.contracts.events import CaseStepStarted
 from support.stack import auth, eventually, kiosk_device
@@ -22,10 +20,6 @@ OTHER_COMMUNE = "H15.02.11"
 
 def new_code(unit: str) -> str:
     return f"{unit}-261130-{uuid.uuid4().int % 10**8:08d}"
-
-
-def now() -> datetime:
-    return datetime.now(VN_TZ).replace(microsecond=0)
 
 
 def idem() -> dict[str, str]:
@@ -57,7 +51,9 @@ async def test_returned_dossier_is_rated_once_at_its_counters_kiosk_and_counted(
 ) -> None:
     unit, counter = "H15.01.40", "H15.01.40-Q01"
     code = new_code(unit)
-    await workflow.return_dossier(code, unit, counter, now(), applicant_name="Nguyễn Thị Lan")
+    await workflow.return_dossier(
+        code, unit, counter, workflow.now(), applicant_name="Nguyễn Thị Lan"
+    )
 
     current = await waiting_at(http, feedback_url, counter, code)
     assert current["procedure_name"] == "Đăng ký khai sinh"
@@ -95,7 +91,7 @@ async def test_same_idempotency_key_returns_the_first_answer(
 ) -> None:
     unit, counter = "H15.01.41", "H15.01.41-Q02"
     code = new_code(unit)
-    await workflow.return_dossier(code, unit, counter, now())
+    await workflow.return_dossier(code, unit, counter, workflow.now())
     current = await waiting_at(http, feedback_url, counter, code)
     rating = {
         "dossier_code": code,
@@ -118,8 +114,8 @@ async def test_kiosk_session_of_another_counter_is_refused(
 ) -> None:
     unit = "H15.01.42"
     mine, other = new_code(unit), new_code(unit)
-    await workflow.return_dossier(mine, unit, f"{unit}-Q01", now())
-    await workflow.return_dossier(other, unit, f"{unit}-Q02", now())
+    await workflow.return_dossier(mine, unit, f"{unit}-Q01", workflow.now())
+    await workflow.return_dossier(other, unit, f"{unit}-Q02", workflow.now())
     session_of_q02 = (await waiting_at(http, feedback_url, f"{unit}-Q02", other))["session"]
     await waiting_at(http, feedback_url, f"{unit}-Q01", mine)
 
@@ -154,14 +150,14 @@ async def test_unknown_or_unreturned_dossier_cannot_be_rated(
         CaseStepStarted(
             unit=COMMUNE,
             procedure_code="1.001193",
-            at=now(),
+            at=workflow.now(),
             step=0,
             name="Thẩm định",
             step_unit=COMMUNE,
             allotted_hours=8,
-            due_at=now(),
+            due_at=workflow.now(),
         ),
-        now(),
+        workflow.now(),
     )
 
     async def refused() -> dict[str, Any] | None:
@@ -181,7 +177,7 @@ async def test_score_out_of_range_is_refused_naming_the_indicator(
     feedback_url: str, workflow: Any, http: httpx.AsyncClient
 ) -> None:
     code = new_code(COMMUNE)
-    await workflow.return_dossier(code, COMMUNE, None, now())
+    await workflow.return_dossier(code, COMMUNE, None, workflow.now())
     await known(http, feedback_url, code, COMMUNE)
 
     r = await http.post(
@@ -206,7 +202,7 @@ async def test_online_token_rates_once_and_cannot_be_reused(
     feedback_url: str, workflow: Any, http: httpx.AsyncClient
 ) -> None:
     code = new_code(COMMUNE)
-    await workflow.return_dossier(code, COMMUNE, None, now())
+    await workflow.return_dossier(code, COMMUNE, None, workflow.now())
     await known(http, feedback_url, code, COMMUNE)
     request = await http.get(
         f"{feedback_url}/ratings/requests/{code}", headers=auth("receiver", COMMUNE)
@@ -234,7 +230,7 @@ async def test_paper_rating_needs_a_receiver_of_the_dossiers_unit(
     feedback_url: str, workflow: Any, http: httpx.AsyncClient
 ) -> None:
     code = new_code(COMMUNE)
-    await workflow.return_dossier(code, COMMUNE, None, now())
+    await workflow.return_dossier(code, COMMUNE, None, workflow.now())
     await known(http, feedback_url, code, COMMUNE)
     paper = {"dossier_code": code, "overall": "satisfied", "channel": "paper"}
 
@@ -277,7 +273,7 @@ async def test_rating_is_published_without_personal_data(
     feedback_url = feedback_stack.url("feedback")
     unit, counter = "H15.01.43", "H15.01.43-Q01"
     code = new_code(unit)
-    await workflow.return_dossier(code, unit, counter, now(), applicant_name="Lê Văn Tám")
+    await workflow.return_dossier(code, unit, counter, workflow.now(), applicant_name="Lê Văn Tám")
     current = await waiting_at(http, feedback_url, counter, code)
     r = await http.post(
         f"{feedback_url}/ratings",

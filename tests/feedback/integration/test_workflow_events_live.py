@@ -4,13 +4,12 @@ blocking the dossier, duplicates skipped, an event ahead of its predecessor held
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import WORKFLOW_TOPIC, Envelope, dlq_topic
 from motcua_platform.contracts.events import CaseReturned, CaseStepStarted, Channel, Timeliness
 from support.stack import eventually, kiosk_device
@@ -47,12 +46,12 @@ async def test_malformed_events_are_dead_lettered_and_the_next_one_is_applied(
             type="case.returned",
             source="workflow",
             subject=code,
-            time=datetime.now(VN_TZ),
+            time=workflow.now(),
             seq=1,
             data={"unit": UNIT, "procedure_code": "1.001193"},  # no returned_at, channel, …
         )
         await workflow.send_raw(code.encode(), bad.to_json())
-        await workflow.return_dossier(code, UNIT, counter, datetime.now(VN_TZ))
+        await workflow.return_dossier(code, UNIT, counter, workflow.now())
 
         assert await eventually(lambda: on_kiosk(http, url, counter, code))
         reasons: list[bytes] = []
@@ -75,7 +74,7 @@ async def test_duplicate_is_skipped_and_an_early_event_waits_for_its_predecessor
     feedback_stack: Any, workflow: Any, http: httpx.AsyncClient, metric: Any
 ) -> None:
     url, code, counter = feedback_stack.url("feedback"), new_code(), f"{UNIT}-Q02"
-    at = datetime.now(VN_TZ)
+    at = workflow.now()
     base = {"unit": UNIT, "procedure_code": "1.001193", "at": at}
     started = CaseStepStarted(
         **base, step=0, name="Thẩm định", step_unit=UNIT, allotted_hours=4, due_at=at

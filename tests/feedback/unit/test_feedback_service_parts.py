@@ -138,3 +138,17 @@ def test_kiosk_key_falls_back_to_the_jwt_secret_and_must_not_be_short() -> None:
     assert from_jwt.kiosk_device_key != own.kiosk_device_key
     with pytest.raises(RuntimeError):
         _ = FeedbackSettings(kiosk_key="short").kiosk_session_key
+
+
+def test_a_period_bound_out_of_range_is_422_naming_the_bound() -> None:
+    from motcua_feedback.api.deps import period_bound
+    from motcua_platform.errors import ApiError
+
+    for value in ("9999-12-31", "0001-01-01", "9999-12-31T23:59:59+07:00"):
+        try:
+            period_bound(value, "to", end=True)
+        except ApiError as error:
+            assert error.status == 422 and error.details[0]["field"] == "to"
+        else:
+            raise AssertionError(f"{value} was accepted")
+    assert period_bound("2026-03-04", "from") is not None

@@ -106,3 +106,48 @@ async def test_production_refuses_an_explicit_time(replicas: tuple[Stack, list[s
         r = await http.post(f"{url}/dossiers", json=body, headers=headers())
         assert r.status_code == 201, r.text
         assert r.json()["status"] == 2
+
+
+@pytest.fixture(scope="module")
+async def behind_proxy(stack_factory: Any) -> tuple[str, str]:
+    """Intake behind a reverse proxy at 127.0.0.1 (this test plays the proxy), and intake
+    trusting a proxy elsewhere (so this test is an untrusted peer)."""
+    stack = await stack_factory()
+    limit = {"MOTCUA_SIMULATION": "0", "MOTCUA_LOOKUP_FAILURES_PER_CLIENT": "3"}
+    trusted = stack.start("intake", MOTCUA_FORWARDED_ALLOW_IPS="127.0.0.1", **limit)
+    elsewhere = stack.start("intake", MOTCUA_FORWARDED_ALLOW_IPS="192.0.2.10", **limit)
+    for process in (trusted, elsewhere):
+        process.wait_ready()
+    return trusted.url, elsewhere.url
+
+
+async def wrong_guesses(http: httpx.AsyncClient, url: str, citizen: str, n: int) -> list[int]:
+    return [
+        (
+            await http.get(
+                f"{url}/lookup/H15.01.36-260101-{number:04d}",
+                params={"secret": "WRONGONE"},
+                headers={"X-Forwarded-For": citizen},
+            )
+        ).status_code
+        for number in range(1, n + 1)
+    ]
+
+
+async def test_behind_a_trusted_proxy_each_citizen_is_throttled_apart(
+    behind_proxy: tuple[str, str],
+) -> None:
+    url, _ = behind_proxy
+    async with httpx.AsyncClient(timeout=10) as http:
+        assert await wrong_guesses(http, url, "203.0.113.7", 3) == [404, 404, 429]
+        # Another citizen behind the same proxy is not locked out by the first one's guesses.
+        assert await wrong_guesses(http, url, "203.0.113.8", 1) == [404]
+
+
+async def test_an_untrusted_peer_cannot_escape_the_throttle_by_naming_addresses(
+    behind_proxy: tuple[str, str],
+) -> None:
+    _, url = behind_proxy
+    async with httpx.AsyncClient(timeout=10) as http:
+        statuses = [(await wrong_guesses(http, url, f"198.51.100.{n}", 1))[0] for n in range(1, 4)]
+        assert statuses == [404, 404, 429]

@@ -1,15 +1,24 @@
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from pydantic import ValidationError
 
 from motcua_platform.agency import above, unit_path, within
 from motcua_platform.auth import Principal, TokenVerifier, mint_token
-from motcua_platform.clock import SimulatedClock, SimulationDisabled, SystemClock, TimeSource
+from motcua_platform.calendar import VN_TZ
+from motcua_platform.clock import (
+    SimulatedClock,
+    SimulationDisabled,
+    SystemClock,
+    TimeSource,
+    clock_for,
+)
 from motcua_platform.errors import ApiError
 from motcua_platform.logs import JsonFormatter, redact
 from motcua_platform.messaging.inbox import Outcome, sequence_verdict
+from motcua_platform.settings import PlatformSettings
 
 SECRET = "test-secret-of-sufficient-length-123456"
 
@@ -104,6 +113,25 @@ def test_running_simulated_time_moves_with_the_machine_between_jumps() -> None:
     assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)
     clock.advance_to(datetime(2024, 3, 5, tzinfo=UTC))
     assert clock.now() == datetime(2024, 3, 9, 0, 0, 5, tzinfo=UTC)
+
+
+def test_a_pinned_start_is_shared_by_processes_started_later() -> None:
+    pinned = datetime(2026, 3, 4, 10, 30, tzinfo=VN_TZ)
+    # A process started 12 s after the run pinned its start reads the same simulated time as
+    # the first one, not the pinned instant again.
+    clock = SimulatedClock(
+        pinned, running=True, started_at_epoch=1000.0, monotonic=lambda: 5.0, wall=lambda: 1012.0
+    )
+    assert clock.now() == pinned + timedelta(seconds=12)
+    assert clock_for(True, pinned, None).now() >= pinned
+    assert isinstance(clock_for(False, pinned, None), SystemClock)
+
+
+def test_a_simulated_start_is_refused_outside_simulation() -> None:
+    with pytest.raises(ValidationError, match="MOTCUA_SIMULATION"):
+        PlatformSettings(simulation=False, simulation_start="2026-03-04T10:30:00+07:00")
+    settings = PlatformSettings(simulation=True, simulation_start="2026-03-04T10:30:00+07:00")
+    assert settings.simulation_start == datetime(2026, 3, 4, 10, 30, tzinfo=VN_TZ)
 
 
 def test_agency_codes_nest_by_whole_segments() -> None:

@@ -191,6 +191,40 @@ async def test_invalid_input_is_422_and_unknown_case_404(stack: Stack, wf: Workf
     assert (await wf.case(code)).json() == before
 
 
+async def test_instants_out_of_range_are_422_and_change_nothing(stack: Stack, wf: Workflow) -> None:
+    code = await new_case(stack, wf, 9)
+    before = (await wf.case(code)).json()
+    far = "9999-12-31T00:00:00+07:00"
+    extend = {"reason": "Chờ xác minh", "new_due_at": far, "at": iso(vn(4, 25, 10))}
+    loose = {"outcome": "approved", "electronic_result": "yes", "at": iso(vn(4, 25, 10))}
+    for path, body, field in (
+        ("complete-step", {"at": far}, "at"),
+        ("extend", extend, "new_due_at"),
+        ("resolve", loose, "electronic_result"),
+    ):
+        error = error_of(await wf.post(code, path, body), 422)
+        assert error["details"][0]["field"] == field and error["details"][0]["reason"]
+    tick = await wf.http.post(
+        f"{wf.url}/admin/tick", json={"at": far}, headers=auth("admin", "H15")
+    )
+    assert error_of(tick, 422)["details"][0]["field"] == "at"
+    report = await wf.http.get(
+        f"{wf.url}/reports/summary",
+        params={"unit": COMMUNE, "from": "2024-01-01", "to": "2024-01-31", "at": far},
+        headers=wf.headers,
+    )
+    assert error_of(report, 422)["details"][0]["field"] == "at"
+    report = await wf.http.get(
+        f"{wf.url}/reports/summary",
+        params={"unit": COMMUNE, "from": "2024-01-01", "to": "9999-12-31"},
+        headers=wf.headers,
+    )
+    assert error_of(report, 422)["details"][0]["field"] == "to"
+    assert (await wf.case(code)).json() == before
+    # The clock did not move: a command at an ordinary instant still works.
+    await wf.ok(code, "complete-step", {"at": iso(vn(4, 25, 10))})
+
+
 async def test_idempotency_key_returns_the_first_answer(stack: Stack, wf: Workflow) -> None:
     code = await new_case(stack, wf, 8)
     headers = {**wf.headers, **idem()}

@@ -119,6 +119,7 @@ MOTCUA_HTTP_HOST: "0.0.0.0"
 MOTCUA_SIMULATION: "0"
 MOTCUA_DEMO_DATA: {{ ternary "1" "0" (default false $c.demoData) | quote }}
 MOTCUA_LOG_LEVEL: {{ $c.logLevel | quote }}
+MOTCUA_FORWARDED_ALLOW_IPS: {{ default "" $c.forwardedAllowIps | quote }}
 MOTCUA_TOPIC_PARTITIONS: {{ .Values.topics.partitions | quote }}
 MOTCUA_TOPIC_REPLICATION: {{ .Values.topics.replication | quote }}
 {{- if $c.oidc.jwksUrl }}

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
+from motcua_platform.http.inputs import check_instant
 
 
 class Clock(Protocol):
@@ -38,12 +39,19 @@ class SimulatedClock:
         start: datetime | None = None,
         *,
         running: bool = False,
+        started_at_epoch: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self._start = (start or SystemClock().now()).astimezone(VN_TZ)
         self._running = running
         self._monotonic = monotonic
         self._origin = monotonic()
+        if started_at_epoch is not None:
+            # The start instant was read at ``started_at_epoch`` (Unix time), possibly by another
+            # process: counting from there keeps the services of one run, and a restarted one,
+            # on the same simulated time.
+            self._origin -= max(0.0, wall() - started_at_epoch)
 
     def now(self) -> datetime:
         if not self._running:
@@ -86,6 +94,8 @@ class TimeSource:
             raise SimulationDisabled(field)
         if at.tzinfo is None:
             raise ApiError(422, "invalid_time", "time must carry a UTC offset", {"field": field})
+        # Checked before the clock moves: a bad instant changes nothing.
+        check_instant(at, field)
         if isinstance(self.clock, SimulatedClock):
             self.clock.advance_to(at)
         return at.astimezone(VN_TZ)
@@ -94,8 +104,15 @@ class TimeSource:
         """Move simulated time (``POST /admin/tick``); refused in production."""
         if not self.simulation or not isinstance(self.clock, SimulatedClock):
             raise SimulationDisabled()
+        check_instant(at, "at")
         return self.clock.advance_to(at)
 
 
-def clock_for(simulation: bool) -> Clock:
-    return SimulatedClock(running=True) if simulation else SystemClock()
+def clock_for(
+    simulation: bool, start: datetime | None = None, started_at_epoch: float | None = None
+) -> Clock:
+    """The system clock in production; in simulation a running simulated clock, from ``start``
+    (``MOTCUA_SIMULATION_START``) when given, so a run does not depend on the machine's date."""
+    if not simulation:
+        return SystemClock()
+    return SimulatedClock(start, running=True, started_at_epoch=started_at_epoch)

@@ -44,6 +44,12 @@ class PlatformMetrics:
             ["service"],
             registry=r,
         )
+        self.broker_reachable = Gauge(
+            "motcua_broker_reachable",
+            "1 when the last probe of the Kafka broker answered, 0 when it did not",
+            ["service"],
+            registry=r,
+        )
         self.consumer_lag = Gauge(
             "motcua_consumer_lag",
             "Messages behind the end of the partition",

@@ -10,6 +10,7 @@ multi-document transactions — which FerretDB does not support.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +35,15 @@ RESERVED = frozenset(
         "lease_until",  # written by earlier versions of the relay
         "inbox",
         "projection_pending",
+        "requests",
     }
 )
+
+CURRENT_REQUEST: ContextVar[str | None] = ContextVar("motcua_current_request", default=None)
+"""The idempotent request (its ``Idempotency-Key`` record id) being served, if any. Every
+aggregate write made while it runs records it in the aggregate's ``requests``, in the same
+single-document write as the effect: after a crash between the effect and the key's record, a
+retry finds the effect by the request instead of running the command twice."""
 
 
 def connect(url: str) -> AsyncMongoClient[dict[str, Any]]:
@@ -101,7 +109,15 @@ class AggregateStore:
 
     @staticmethod
     def indexes(collection: str) -> list[IndexSpec]:
-        return [IndexSpec(collection, OUTBOX_INDEX_KEYS, name="outbox_pending")]
+        return [
+            IndexSpec(collection, OUTBOX_INDEX_KEYS, name="outbox_pending"),
+            IndexSpec(collection, (("requests", ASCENDING),), name="requests"),
+        ]
+
+    async def find_by_request(self, request_id: str) -> Loaded | None:
+        """The aggregate a request changed (see ``CURRENT_REQUEST``), if its write happened."""
+        doc = await self.collection.find_one({"requests": request_id})
+        return None if doc is None else self.loaded(doc)
 
     async def load(self, aggregate_id: str) -> Loaded | None:
         doc = await self.collection.find_one({"_id": aggregate_id})
@@ -144,6 +160,7 @@ class AggregateStore:
             raise ValueError(f"state may not use reserved fields {sorted(bad)}")
         event_docs = [e.model_dump(mode="json", by_alias=True) for e in new_events]
         seq_head = new_events[-1].seq if new_events else None
+        request = CURRENT_REQUEST.get()
         if expected_version == 0:
             doc: dict[str, Any] = {
                 "_id": aggregate_id,
@@ -154,6 +171,7 @@ class AggregateStore:
                 "published_seq": 0,
                 "outbox_pending": bool(event_docs),
                 "inbox": dict(inbox or {}),
+                "requests": [request] if request else [],
             }
             if self.projected:
                 doc["projection_pending"] = True
@@ -170,6 +188,8 @@ class AggregateStore:
             update["$set"].update({"seq_head": seq_head, "outbox_pending": True})
         for source, seq in (inbox or {}).items():
             update["$set"][f"inbox.{source}"] = seq
+        if request:
+            update["$addToSet"] = {"requests": request}
         result = await self.collection.update_one(
             {"_id": aggregate_id, "version": expected_version}, update
         )

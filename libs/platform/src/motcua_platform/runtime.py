@@ -38,6 +38,7 @@ from motcua_platform.settings import PlatformSettings
 log = logging.getLogger(__name__)
 
 PARKED = "parked_events"
+BROKER_PROBE_SECONDS = 5.0
 BackgroundLoop = Callable[[], Awaitable[None]]
 
 
@@ -62,7 +63,8 @@ class ServiceRuntime:
     def __post_init__(self) -> None:
         s = self.settings
         self.metrics = PlatformMetrics(s.service_name)
-        self.time = TimeSource(clock_for(s.simulation), s.simulation)
+        clock = clock_for(s.simulation, s.simulation_start, s.simulation_start_epoch)
+        self.time = TimeSource(clock, s.simulation)
         self.client = connect(s.mongo_url)
         self.db = self.client[s.database]
         self.broker = build_broker(s.kafka_bootstrap, s.service_name, self.metrics.registry)
@@ -81,11 +83,14 @@ class ServiceRuntime:
             interval=s.relay_interval_seconds,
             lease_seconds=s.relay_lease_seconds,
         )
-        self.idempotency = IdempotencyKeys(self.db[IDEMPOTENCY])
+        self.idempotency = IdempotencyKeys(
+            self.db[IDEMPOTENCY], crash_after_effect=s.fault_crash_after_effect
+        )
         self.parking = ParkingLot(self.db[PARKED])
         self.dead_letters = DeadLetters(self.broker, s.service_name)
         self.background: list[tuple[str, BackgroundLoop]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.add_background("broker-probe", self._probe_broker)
 
     def store(self, collection: str, *, projected: bool = False) -> AggregateStore:
         return AggregateStore(self.db[collection], self.settings.service_name, projected=projected)
@@ -119,21 +124,27 @@ class ServiceRuntime:
         self.background.append((name, loop))
 
     async def readiness(self) -> dict[str, bool]:
-        async def mongo() -> bool:
-            try:
-                await asyncio.wait_for(self.client.admin.command("ping"), timeout=2)
-                return True
-            except Exception:
-                return False
+        """Ready means "can serve requests": the database answers. Kafka is not part of it: the
+        outbox keeps accepting commands through a broker outage and publishes them afterwards,
+        so taking every replica out of its Service then would stop the counter for nothing.
+        The broker's health is the ``motcua_broker_reachable`` gauge and its alert instead."""
+        try:
+            await asyncio.wait_for(self.client.admin.command("ping"), timeout=2)
+            return {"database": True}
+        except Exception:
+            return {"database": False}
 
-        async def kafka() -> bool:
-            try:
-                return bool(await self.broker.ping(timeout=2))
-            except Exception:
-                return False
+    async def broker_reachable(self) -> bool:
+        try:
+            return bool(await self.broker.ping(timeout=2))
+        except Exception:
+            return False
 
-        db_ok, broker_ok = await asyncio.gather(mongo(), kafka())
-        return {"database": db_ok, "broker": broker_ok}
+    async def _probe_broker(self) -> None:
+        gauge = self.metrics.broker_reachable.labels(self.settings.service_name)
+        while True:
+            gauge.set(1 if await self.broker_reachable() else 0)
+            await asyncio.sleep(BROKER_PROBE_SECONDS)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -155,7 +166,10 @@ class ServiceRuntime:
             await self.broker.stop()
             await self.client.close()
 
-    def create_app(self, title: str, description: str = "") -> FastAPI:
+    def create_app(
+        self, title: str, description: str = "", file_paths: Mapping[str, int] | None = None
+    ) -> FastAPI:
+        """``file_paths``: routes that take a file, with their own body limit (see create_app)."""
         s = self.settings
         app = create_app(
             title=title,
@@ -164,6 +178,8 @@ class ServiceRuntime:
             readiness=self.readiness,
             lifespan=self.lifespan,
             root_path=s.root_path,
+            max_body_bytes=s.max_body_bytes,
+            file_paths=file_paths,
         )
         app.state.token_verifier = TokenVerifier(
             secret=s.jwt_secret.get_secret_value() if s.jwt_secret else None,
@@ -200,6 +216,16 @@ async def _forever(name: str, loop: BackgroundLoop) -> None:
 def serve(app: FastAPI, settings: PlatformSettings) -> None:
     import uvicorn
 
+    # The client's address comes from X-Forwarded-For only when the connection is from one of
+    # the configured reverse proxies; anyone else could name any address in it. Uvicorn's own
+    # default trusts 127.0.0.1, which must not be the default here.
+    trusted = settings.forwarded_allow_ips.strip()
     uvicorn.run(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )

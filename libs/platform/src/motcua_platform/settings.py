@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,7 +24,29 @@ class PlatformSettings(BaseSettings):
         "requests are served with or without it, and the API documents carry it",
     )
     simulation: bool = False
+    simulation_start: AwareDatetime | None = Field(
+        default=None,
+        description="Simulation only: the instant the simulated clock starts from (default: "
+        "the machine's now), so a test run reads the same time on any day",
+    )
+    simulation_start_epoch: float | None = Field(
+        default=None,
+        description="Simulation only: the Unix time at which the simulated clock read "
+        "simulation_start, so the processes of one run (and a restarted one) agree",
+    )
     log_level: str = "INFO"
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For names the client (uvicorn's forwarded_allow_ips); empty: trust none, "
+        "the client is the socket peer",
+    )
+    max_body_bytes: int = Field(
+        default=1 << 20,
+        gt=0,
+        description="Largest request body accepted (413 beyond): commands are small JSON "
+        "documents; scanned files go to object storage, never through these APIs",
+    )
 
     jwt_secret: SecretStr | None = None
     oidc_jwks_url: str | None = None
@@ -71,6 +93,20 @@ class PlatformSettings(BaseSettings):
     calendar_overrides_file: str | None = None
     calendar_days_off: str = ""
     calendar_working_days: str = ""
+
+    fault_crash_after_effect: bool = Field(
+        default=False,
+        description="Simulation only, for fault-injection tests: the process kills itself "
+        "after a command's effect is stored and before its Idempotency-Key is recorded",
+    )
+
+    @model_validator(mode="after")
+    def _simulated_start_needs_simulation(self) -> PlatformSettings:
+        if not self.simulation and (self.simulation_start or self.simulation_start_epoch):
+            raise ValueError("MOTCUA_SIMULATION_START is honoured only with MOTCUA_SIMULATION=1")
+        if not self.simulation and self.fault_crash_after_effect:
+            raise ValueError("fault injection is honoured only with MOTCUA_SIMULATION=1")
+        return self
 
     @property
     def database(self) -> str:

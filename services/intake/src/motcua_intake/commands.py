@@ -9,29 +9,30 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from motcua_intake.domain.documents import Document
 from motcua_platform.contracts.events import Channel
+from motcua_platform.http.inputs import Instant, RequestBody
 
 DocumentForm = Literal["original", "certified_copy", "photocopy", "electronic"]
 
 
-class Command(BaseModel):
+class Command(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime | None = Field(
+    at: Instant | None = Field(
         default=None, description="When it happened; honoured only with MOTCUA_SIMULATION=1"
     )
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     component: str = Field(min_length=1, description="Component code of the procedure")
     form: DocumentForm = "original"
-    digitized: bool = False
-    copies: int = Field(default=1, ge=1, le=100)
+    digitized: StrictBool = False
+    copies: StrictInt = Field(default=1, ge=1, le=100)
     file_key: str | None = Field(
         default=None, max_length=200, description="A stored file (POST /uploads) of this component"
     )
@@ -42,20 +43,20 @@ class DocumentIn(BaseModel):
         )
 
 
-class ApplicantIn(BaseModel):
+class ApplicantIn(RequestBody):
     """The personal ID number is enough; anything omitted is prefilled (công dân không viết).
     A citizen missing from the registry and without earlier dossiers is typed in full."""
 
     model_config = ConfigDict(extra="forbid")
 
-    personal_id: str
-    full_name: str | None = None
+    personal_id: str = Field(max_length=32)
+    full_name: str | None = Field(default=None, max_length=200)
     date_of_birth: str | None = Field(default=None, description="YYYY-MM-DD")
     gender: Literal["male", "female"] | None = None
-    address: str | None = None
+    address: str | None = Field(default=None, max_length=500)
     residence_unit: str | None = Field(default=None, description="Agency code of the commune")
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=254)
     marital_status: Literal["single", "married", "divorced", "widowed"] | None = None
 
     def typed(self) -> dict[str, Any]:
@@ -69,23 +70,25 @@ class SubmitDossier(Command):
     competent_unit: str | None = Field(default=None, description="Routed when absent")
     applicant: ApplicantIn
     documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
-    accept: bool = Field(default=False, description="Counter or postal: submit and accept at once")
-    resolve_on_the_spot: bool = Field(
+    accept: StrictBool = Field(
+        default=False, description="Counter or postal: submit and accept at once"
+    )
+    resolve_on_the_spot: StrictBool = Field(
         default=False, description="Cán bộ không hẹn: resolved and returned in the same visit"
     )
-    received_at: AwareDatetime | None = Field(
+    received_at: Instant | None = Field(
         default=None, description="Postal channel: when the parcel arrived"
     )
     result_delivery: Literal["counter", "postal", "online"] | None = None
     fee_exemptions: list[str] = Field(default_factory=list, max_length=20)
-    fee_quantity: int = Field(default=1, ge=1, le=10_000)
+    fee_quantity: StrictInt = Field(default=1, ge=1, le=10_000)
     return_counter: str | None = Field(default=None, description="Quầy trả kết quả")
 
 
 class AcceptDossier(Command):
-    resolve_on_the_spot: bool = False
+    resolve_on_the_spot: StrictBool = False
     fee_exemptions: list[str] = Field(default_factory=list, max_length=20)
-    fee_quantity: int = Field(default=1, ge=1, le=10_000)
+    fee_quantity: StrictInt = Field(default=1, ge=1, le=10_000)
     return_counter: str | None = None
 
 

@@ -150,7 +150,13 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
         "applicant-history-catch-up", lambda: applicants.loop(settings.projection_interval_seconds)
     )
 
-    app = runtime.create_app("Motcua intake", DESCRIPTION)
+    # A scanned file travels in a multipart body: its limit is the file's plus room for the form.
+    upload_body = settings.max_file_bytes + (64 << 10)
+    app = runtime.create_app(
+        "Motcua intake",
+        DESCRIPTION,
+        file_paths={"/uploads": upload_body, "/me/uploads": upload_body},
+    )
     app.state.intake = intake
     app.state.citizen_verifier = build_citizen_verifier(settings)
     install_file_error_handlers(app)

@@ -1,11 +1,11 @@
-"""The FastAPI app every service starts from: uniform JSON errors, request metrics, health,
-readiness and metrics endpoints."""
+"""The FastAPI app every service starts from: a request-body size limit, uniform JSON errors,
+request metrics, health, readiness and metrics endpoints."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motcua_platform.errors import ApiError, ErrorBody, Refusal, refusal_error
 from motcua_platform.http.docs import install_docs
@@ -57,7 +57,11 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     description: str = "",
     root_path: str = "",
+    max_body_bytes: int = 1 << 20,
+    file_paths: Mapping[str, int] | None = None,
 ) -> FastAPI:
+    """``file_paths``: the few routes that take a file (path suffix → largest body in bytes);
+    every other route keeps ``max_body_bytes``."""
     app = FastAPI(
         title=title,
         description=description,
@@ -79,6 +83,7 @@ def create_app(
         app.add_middleware(RootPath, prefix=root_path.rstrip("/"))
     _install_error_handlers(app)
     _install_request_metrics(app, metrics)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, file_paths=file_paths or {})
 
     @app.get("/healthz", tags=["ops"], summary="Alive")
     async def healthz() -> dict[str, str]:
@@ -87,9 +92,9 @@ def create_app(
     @app.get(
         "/readyz",
         tags=["ops"],
-        summary="Broker and database reachable",
+        summary="Can serve requests: the database answers",
         response_model=Readiness,
-        responses={503: {"model": Readiness, "description": "A dependency does not answer"}},
+        responses={503: {"model": Readiness, "description": "The database does not answer"}},
     )
     async def readyz() -> JSONResponse:
         checks = await readiness()
@@ -128,6 +133,95 @@ def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status)
 
 
+DRAIN_BYTES = 64 << 20
+
+
+class BodySizeLimit:
+    """Refuses a request body larger than ``max_bytes`` with a 413 before any route reads it,
+    whether it announces its length or streams it in chunks; the body is read here, once."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, file_paths: Mapping[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.file_paths = dict(file_paths or {})
+
+    def limit_for(self, path: str) -> int:
+        for suffix, limit in self.file_paths.items():
+            if path.rstrip("/").endswith(suffix):
+                return limit
+        return self.max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        max_bytes = self.limit_for(scope.get("path", ""))
+        announced = dict(scope["headers"]).get(b"content-length", b"").decode("latin-1")
+        if announced.isdigit() and int(announced) > max_bytes:
+            await self._refuse(scope, receive, send, more_body=True, max_bytes=max_bytes)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away; the app sees the disconnect below
+            size += len(message.get("body", b""))
+            if size > max_bytes:
+                more = message.get("more_body", False)
+                await self._refuse(scope, receive, send, more_body=more, max_bytes=max_bytes)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, *, more_body: bool, max_bytes: int
+    ) -> None:
+        # Read and drop the rest of a moderately large body first: a client still sending when
+        # the server closes gets a connection reset instead of this answer. Beyond DRAIN_BYTES
+        # the connection is closed without reading more.
+        drained = 0
+        while more_body and drained <= DRAIN_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            drained += len(message.get("body", b""))
+            more_body = message.get("more_body", False)
+        error = ApiError(
+            413,
+            "payload_too_large",
+            f"the request body is larger than {max_bytes} bytes",
+            {"field": "body", "reason": f"at most {max_bytes} bytes"},
+        )
+        response = error_response(error)
+        if more_body:
+            response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+# Errors raised by the framework itself: the code and the part of the request at fault.
+HTTP_ERRORS = {
+    400: ("malformed_body", "body"),
+    404: ("not_found", "path"),
+    405: ("method_not_allowed", "method"),
+    413: ("payload_too_large", "body"),
+    415: ("unsupported_media_type", "Content-Type"),
+}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -141,8 +235,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
             {
-                "field": ".".join(str(p) for p in e["loc"] if p not in ("body",)) or "body",
-                "reason": e["msg"],
+                # A JSON syntax error's location is a character offset, not a field.
+                "field": "body"
+                if e["type"] == "json_invalid"
+                else ".".join(str(p) for p in e["loc"] if p not in ("body",)) or "body",
+                # Our own validators' reasons, without pydantic's "Value error, " prefix.
+                "reason": str(e["ctx"]["error"]) if e["type"] == "value_error" else e["msg"],
             }
             for e in exc.errors()
         ]
@@ -153,8 +251,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(ApiError(exc.status_code, code, str(exc.detail)))
+        code, field = HTTP_ERRORS.get(exc.status_code, ("http_error", "request"))
+        # A 400 is FastAPI's answer to a body it cannot decode (not UTF-8, not JSON).
+        reason = "not a UTF-8 JSON document" if exc.status_code == 400 else str(exc.detail)
+        return error_response(
+            ApiError(exc.status_code, code, reason, {"field": field, "reason": reason})
+        )
 
     @app.exception_handler(PyMongoError)
     async def database_error(_: Request, exc: PyMongoError) -> JSONResponse:

@@ -1,11 +1,21 @@
 """``Idempotency-Key``: the same key and body return the first answer again; the same key with a
-different body is a 409."""
+different body is a 409.
+
+The key's record and the command's effect live in different documents, so a process can die
+between the two writes. The effect therefore carries the request's id (``CURRENT_REQUEST``, written
+in the same single-document update), and a claim left "pending" resolves on the next retry: to the
+stored effect when it happened, or — once the claim is older than ``CLAIM_SECONDS``, so no live
+request still owns it — by running the command again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -13,8 +23,15 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from motcua_platform.errors import ApiError, Conflict
+from motcua_platform.mongo import CURRENT_REQUEST
 
 COLLECTION = "idempotency_keys"
+# Longer than any request may run (HTTP clients give up after 30 s): an older pending claim was
+# abandoned by a process that died or a request that was cancelled.
+CLAIM_SECONDS = 60.0
+
+Answer = tuple[int, dict[str, Any]]
+Recover = Callable[[str], Awaitable[Answer | None]]
 
 
 def _hash(body: Any) -> str:
@@ -22,8 +39,15 @@ def _hash(body: Any) -> str:
 
 
 class IdempotencyKeys:
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        *,
+        crash_after_effect: bool = False,
+    ) -> None:
         self.collection = collection
+        # Fault injection for tests (simulation only): die between the effect and the record.
+        self.crash_after_effect = crash_after_effect
 
     async def run(
         self,
@@ -31,10 +55,12 @@ class IdempotencyKeys:
         key: str | None,
         scope: str,
         body: Any,
-        command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+        command: Callable[[], Awaitable[Answer]],
+        recover: Recover | None = None,
     ) -> JSONResponse:
         """Run ``command`` once per (scope, key). ``scope`` names the caller and the endpoint so
-        two officials' keys never collide."""
+        two officials' keys never collide. ``recover`` renders the answer from the effect a
+        request left (found by its id) when the process died before recording the answer."""
         if not key:
             status, payload = await command()
             return JSONResponse(payload, status_code=status)
@@ -49,34 +75,77 @@ class IdempotencyKeys:
         body_hash = _hash(body)
         try:
             await self.collection.insert_one(
-                {"_id": doc_id, "body_hash": body_hash, "state": "pending"}
+                {"_id": doc_id, "body_hash": body_hash, "state": "pending", "claimed_at": _now()}
             )
         except DuplicateKeyError:
-            return await self._replay(doc_id, body_hash)
+            return await self._again(doc_id, body_hash, command, recover)
+        return await self._execute(doc_id, command)
+
+    async def _execute(self, doc_id: str, command: Callable[[], Awaitable[Answer]]) -> JSONResponse:
+        token = CURRENT_REQUEST.set(doc_id)
         try:
             status, payload = await command()
         except BaseException:
             # A failed command leaves no trace, so the client may retry with the same key.
             await self.collection.delete_one({"_id": doc_id, "state": "pending"})
             raise
+        finally:
+            CURRENT_REQUEST.reset(token)
+        if self.crash_after_effect:
+            os.kill(os.getpid(), signal.SIGKILL)
+        await self._record(doc_id, status, payload)
+        return JSONResponse(payload, status_code=status)
+
+    async def _record(self, doc_id: str, status: int, payload: dict[str, Any]) -> None:
         await self.collection.update_one(
             {"_id": doc_id},
             {"$set": {"state": "done", "status": status, "response": json.dumps(payload)}},
         )
-        return JSONResponse(payload, status_code=status)
 
-    async def _replay(self, doc_id: str, body_hash: str) -> JSONResponse:
+    async def _again(
+        self,
+        doc_id: str,
+        body_hash: str,
+        command: Callable[[], Awaitable[Answer]],
+        recover: Recover | None,
+    ) -> JSONResponse:
         doc = await self.collection.find_one({"_id": doc_id})
         if doc is None or doc.get("body_hash") != body_hash:
             raise Conflict(
                 "idempotency_key_reused",
                 "this Idempotency-Key was used with a different request body",
-                {"field": "Idempotency-Key"},
+                {"field": "Idempotency-Key", "reason": "used before with another body"},
             )
-        if doc.get("state") != "done":
-            raise Conflict("request_in_progress", "a request with this key is still running")
-        return JSONResponse(
-            json.loads(doc["response"]),
-            status_code=doc["status"],
-            headers={"Idempotent-Replay": "true"},
+        if doc.get("state") == "done":
+            return _replay(doc["status"], json.loads(doc["response"]))
+        # Pending: the effect may be stored already (the process died before the record) …
+        if recover is not None and (answer := await recover(doc_id)) is not None:
+            await self._record(doc_id, *answer)
+            return _replay(*answer)
+        # … or the claim was abandoned before any effect: take it over and run the command.
+        claimed_at = doc.get("claimed_at")
+        if claimed_at is None or _aware(claimed_at) < _now() - timedelta(seconds=CLAIM_SECONDS):
+            taken = await self.collection.update_one(
+                {"_id": doc_id, "state": "pending", "claimed_at": claimed_at},
+                {"$set": {"claimed_at": _now()}},
+            )
+            if taken.modified_count == 1:
+                return await self._execute(doc_id, command)
+        raise Conflict(
+            "request_in_progress",
+            "a request with this key is still running",
+            {"field": "Idempotency-Key", "reason": "retry in a few seconds"},
         )
+
+
+def _replay(status: int, payload: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(payload, status_code=status, headers={"Idempotent-Replay": "true"})
+
+
+def _now() -> datetime:
+    # Wall-clock time on purpose: a claim expires in real seconds, whatever the simulated clock.
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -4,17 +4,18 @@ refuses)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from motcua_feedback.api.deps import an_admin, context
 from motcua_feedback.context import FeedbackContext
 from motcua_platform.auth import Principal
+from motcua_platform.http.inputs import Instant
 
 router = APIRouter(tags=["admin"])
 
 
 class Tick(BaseModel):
-    at: AwareDatetime
+    at: Instant
 
 
 @router.post("/admin/tick", summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)")

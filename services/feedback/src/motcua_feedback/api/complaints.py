@@ -4,12 +4,11 @@ unit, the answer rated by the citizen who holds the complaint's secret."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool
 
 from motcua_feedback import handlers, reports
 from motcua_feedback.api.deps import (
@@ -24,6 +23,8 @@ from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import Complaint
 from motcua_platform.auth import Principal
 from motcua_platform.errors import NotFound
+from motcua_platform.http.idempotency import Recover
+from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_platform.http.security import check_roles, optional_principal
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,13 @@ router = APIRouter(tags=["complaints"])
 Category = Literal["procedure", "conduct"]
 
 
-class Contact(BaseModel):
+class Contact(RequestBody):
     full_name: str = Field(max_length=200)
     phone: str | None = Field(default=None, max_length=20)
     email: str | None = Field(default=None, max_length=254)
 
 
-class FileBody(BaseModel):
+class FileBody(RequestBody):
     topic: str = Field(max_length=300)
     content: str = Field(max_length=10_000)
     contact: Contact
@@ -47,24 +48,24 @@ class FileBody(BaseModel):
     procedure_code: str | None = Field(default=None, max_length=40)
     repeat_of: str | None = Field(default=None, max_length=120)
     category: Category | None = None
-    at: datetime | None = None
+    at: Instant | None = None
 
 
-class ClassifyBody(BaseModel):
+class ClassifyBody(RequestBody):
     category: Category
     concerns_official: str | None = Field(default=None, max_length=120)
-    at: datetime | None = None
+    at: Instant | None = None
 
 
-class AnswerBody(BaseModel):
+class AnswerBody(RequestBody):
     text: str = Field(max_length=20_000)
-    at: datetime | None = None
+    at: Instant | None = None
 
 
-class RateAnswerBody(BaseModel):
+class RateAnswerBody(RequestBody):
     secret: str = Field(max_length=200)
-    satisfied: bool
-    at: datetime | None = None
+    satisfied: StrictBool
+    at: Instant | None = None
 
 
 @router.post("/complaints", status_code=201, summary="File a complaint or suggestion (public)")
@@ -111,7 +112,7 @@ async def classify(
         return 200, _view(ctx, complaint)
 
     scope = f"classify:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command)
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
 
 
 @router.post("/complaints/{complaint_id}/answer", summary="Answer (within 15 working days)")
@@ -129,7 +130,7 @@ async def answer(
         return 200, _view(ctx, complaint)
 
     scope = f"answer:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command)
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
 
 
 @router.post("/complaints/{complaint_id}/rate-answer", summary="The citizen rates the answer")
@@ -145,7 +146,18 @@ async def rate_answer(
         complaint = await handlers.rate_answer(ctx, complaint_id, body.secret, body.satisfied, at)
         return 200, _view(ctx, complaint)
 
-    return await idempotent(ctx, idempotency_key, f"rate-answer:{complaint_id}", body, command)
+    scope = f"rate-answer:{complaint_id}"
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
+
+
+def _recover(ctx: FeedbackContext) -> Recover:
+    """The answer to a retry after a crash between the complaint's write and the key's record."""
+
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await ctx.store.complaints.find_by_request(request_id)
+        return None if loaded is None else (200, _view(ctx, Complaint.from_document(loaded.state)))
+
+    return recover
 
 
 @router.get("/complaints", summary="PAKN of a unit, most urgent first")

@@ -15,6 +15,8 @@ from motcua_platform.auth import roles
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 from motcua_platform.http import roles as http_roles
+from motcua_platform.http.idempotency import Recover
+from motcua_platform.http.inputs import check_date, check_instant
 from motcua_platform.timeliness import period_bounds
 
 # Role checks from the one roles table (auditors read; they never change anything).
@@ -42,9 +44,16 @@ async def idempotent(
     scope: str,
     body: BaseModel,
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+    recover: Recover | None = None,
 ) -> JSONResponse:
+    """Run a write once per key; ``recover`` answers a retry from the effect a request left
+    when the process died before recording its answer."""
     return await ctx.runtime.idempotency.run(
-        key=key, scope=scope, body=body.model_dump(mode="json"), command=command
+        key=key,
+        scope=scope,
+        body=body.model_dump(mode="json"),
+        command=command,
+        recover=recover,
     )
 
 
@@ -55,7 +64,7 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
         return None
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value)
+            day = check_date(date.fromisoformat(value), field)
             return period_bounds(day, day)[1 if end else 0]
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
@@ -65,4 +74,4 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
             f"{field}: not an ISO date or date-time",
             [{"field": field, "reason": "expected YYYY-MM-DD or an ISO 8601 date-time"}],
         ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    return check_instant(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ), field)

@@ -3,12 +3,11 @@ from paper by a receiver; and the satisfaction figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from motcua_feedback import handlers, reports
 from motcua_feedback.api.deps import (
@@ -21,24 +20,26 @@ from motcua_feedback.api.deps import (
 )
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import NotRateable, Rating, Scope, rating_token
+from motcua_feedback.store import record_of
 from motcua_platform.auth import Principal
 from motcua_platform.auth.tokens import Unauthenticated
 from motcua_platform.errors import ApiError, NotFound
+from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_platform.http.security import check_roles, optional_principal
 
 router = APIRouter(tags=["ratings"])
 
 
-class RatingBody(BaseModel):
+class RatingBody(RequestBody):
     dossier_code: str = Field(min_length=1, max_length=80)
     overall: Literal["very_satisfied", "satisfied", "dissatisfied"]
     # Checked by the domain (TT 01/2018: keys "1".."9", scores 0–2) so the error names the
     # indicator in the citizen's language.
-    indicators: dict[str, Any] | None = None
+    indicators: dict[str, Any] | None = Field(default=None, max_length=9)
     channel: Literal["kiosk", "online", "paper"]
     token: str | None = Field(default=None, max_length=200, description="online channel")
     kiosk_session: str | None = Field(default=None, max_length=200, description="kiosk channel")
-    at: datetime | None = Field(default=None, description="honoured only in simulation")
+    at: Instant | None = Field(default=None, description="honoured only in simulation")
 
 
 @router.post("/ratings", status_code=201, summary="Rate a returned dossier (once)")
@@ -68,8 +69,13 @@ async def post_rating(
         )
         return 201, rating_view(await handlers.rate(ctx, cmd))
 
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await ctx.store.dossiers.find_by_request(request_id)
+        rating = None if loaded is None else record_of(loaded.state, body.dossier_code).rating
+        return None if rating is None else (201, rating_view(rating))
+
     caller = principal.subject if principal and body.channel == "paper" else "citizen"
-    return await idempotent(ctx, idempotency_key, f"ratings:{caller}", body, command)
+    return await idempotent(ctx, idempotency_key, f"ratings:{caller}", body, command, recover)
 
 
 def rating_view(rating: Rating) -> dict[str, Any]:

@@ -1,4 +1,7 @@
 /* Kiosk flow: waiting -> rating (3 levels) -> indicators (optional) -> thanks -> waiting.
+   A rating the service has not answered stays on the tablet (localStorage) with its
+   Idempotency-Key and is sent again until the service answers, across reloads; while the
+   service is unreachable the page tells the counter staff so.
    Written without modules or recent syntax so that older tablet browsers run it as well. */
 (function () {
   "use strict";
@@ -21,7 +24,10 @@
     pending: null,       // {body, key} of the last submission, kept for "Thử lại"
     done: {}             // dossiers already finished on this kiosk: never offered twice
   };
-  var timers = { poll: null, idle: null, back: null };
+  var timers = { poll: null, idle: null, back: null, resend: null };
+  var OUTBOX = "motcua-kiosk-outbox:" + config.counter;
+  var RESEND_MS = config.poll_ms;
+  var reachable = true;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -83,6 +89,7 @@
     if (state.screen !== "waiting" && state.screen !== "rating") { schedulePoll(); return; }
     fetch(currentUrl, { cache: "no-store", headers: headersWith() })
       .then(function (response) {
+        setReachable(true);
         // 401: this tablet is not (or no longer) the counter's kiosk; say so on the screen.
         deviceRefused(response.status === 401);
         if (response.status === 204 || response.status === 404 || response.status === 401) {
@@ -91,7 +98,10 @@
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
-      .then(onCurrent, function () { /* a network blip: keep the screen, ask again soon */ })
+      .then(onCurrent, function (error) {
+        // No answer: keep the screen, tell the staff, ask again soon.
+        if (error instanceof TypeError) { setReachable(false); }
+      })
       .then(schedulePoll, schedulePoll);
   }
 
@@ -164,6 +174,85 @@
     }).join("");
   }
 
+  // ------------------------------------------------------------------ the tablet's outbox
+
+  function outbox() {
+    try { return JSON.parse(window.localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
+  }
+
+  function saveOutbox(items) {
+    try { window.localStorage.setItem(OUTBOX, JSON.stringify(items)); } catch (e) { /* full */ }
+    showConnection();
+  }
+
+  function keep(pending) {
+    var items = outbox().filter(function (p) { return p.key !== pending.key; });
+    items.push({ key: pending.key, body: pending.body });
+    saveOutbox(items);
+  }
+
+  function forget(key) {
+    saveOutbox(outbox().filter(function (p) { return p.key !== key; }));
+  }
+
+  function showConnection() {
+    var waiting = outbox().length;
+    byId("offline").hidden = reachable && waiting === 0;
+    byId("offline-count").textContent = waiting ? " (" + waiting + " đánh giá chờ gửi)" : "";
+  }
+
+  function setReachable(ok) {
+    reachable = ok;
+    showConnection();
+  }
+
+  // One POST of a kept rating: resolves to "sent" (the service answered: stored, or refused for
+  // good) or "kept" (no answer, or a transient one: try again later).
+  function post(item) {
+    return fetch(ratingsUrl, {
+      method: "POST",
+      headers: headersWith({
+        "Content-Type": "application/json",
+        // The same key on every attempt: a rating that did arrive is not stored twice.
+        "Idempotency-Key": item.key
+      }),
+      body: JSON.stringify(item.body)
+    }).then(function (response) {
+      setReachable(true);
+      if (response.status >= 500 || response.status === 429) {
+        return { outcome: "kept", response: response };
+      }
+      if (response.status !== 409) {
+        forget(item.key);
+        return { outcome: "sent", response: response };
+      }
+      // 409 request_in_progress: an earlier attempt with this key is still being answered.
+      return response.clone().json().then(null, function () { return null; }).then(function (b) {
+        var busy = !!(b && b.error && b.error.code === "request_in_progress");
+        if (!busy) { forget(item.key); }
+        return { outcome: busy ? "kept" : "sent", response: response };
+      });
+    }, function () {
+      setReachable(false);
+      return { outcome: "kept", response: null };
+    });
+  }
+
+  function resendKept() {
+    clearTimer("resend");
+    var items = outbox();
+    var chain = Promise.resolve();
+    items.forEach(function (item) {
+      chain = chain.then(function () { return post(item); });
+    });
+    chain.then(scheduleResend, scheduleResend);
+  }
+
+  function scheduleResend() {
+    clearTimer("resend");
+    timers.resend = setTimeout(resendKept, outbox().length ? RESEND_MS : RESEND_MS * 5);
+  }
+
   function submit(indicators) {
     if (state.sending || !state.current || !state.overall) { return; }
     clearTimer("idle");
@@ -192,23 +281,21 @@
   function send() {
     var pending = state.pending;
     setSending(true);
-    fetch(ratingsUrl, {
-      method: "POST",
-      headers: headersWith({
-        "Content-Type": "application/json",
-        // The same key on "Thử lại": a rating that did arrive is not stored twice.
-        "Idempotency-Key": pending.key
-      }),
-      body: JSON.stringify(pending.body)
-    }).then(function (response) {
+    // Kept on the tablet before the first attempt: a reload or a crash loses nothing.
+    keep(pending);
+    post(pending).then(function (result) {
+      var response = result.response;
+      if (result.outcome === "kept") {
+        // The citizen's part is done: the tablet sends the rating when the service is back.
+        finished(pending, true);
+        scheduleResend();
+        return null;
+      }
       if (response.ok) { finished(pending, true); return null; }
       return response.json().then(null, function () { return null; }).then(function (body) {
-        var transient = response.status >= 500 || response.status === 429;
-        if (!transient) { finished(pending, false); }
-        showError(messageOf(body, response.status), transient);
+        finished(pending, false);
+        showError(messageOf(body, response.status), false);
       });
-    }, function () {
-      showError("Không kết nối được máy chủ. Mời ông/bà thử lại.", true);
     }).then(function () { setSending(false); }, function () { setSending(false); });
   }
 
@@ -268,5 +355,7 @@
   byId("btn-back").addEventListener("click", backToWaiting);
 
   show("waiting");
+  showConnection();
   poll();
+  resendKept();
 })();

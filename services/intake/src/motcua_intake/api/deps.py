@@ -9,6 +9,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from motcua_intake.context import IntakeContext
+from motcua_intake.domain.dossier import Dossier
+from motcua_intake.dossier_document import dossier_from_document
 from motcua_platform.auth import Principal
 from motcua_platform.http import roles as http_roles
 from motcua_platform.runtime import ServiceRuntime
@@ -35,11 +37,21 @@ async def idempotent(
     route: str,
     body: dict[str, Any],
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+    render: Callable[[Dossier], tuple[int, dict[str, Any]]],
 ) -> JSONResponse:
-    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409."""
+    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409. After
+    a crash between the dossier's write and the key's record, ``render`` answers a retry from
+    the dossier the request changed."""
+    intake = intake_of(request)
+
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        loaded = await intake.store.aggregates.find_by_request(request_id)
+        return None if loaded is None else render(dossier_from_document(loaded.state))
+
     return await runtime_of(request).idempotency.run(
         key=request.headers.get("Idempotency-Key"),
         scope=f"{principal.subject}:{route}",
         body=body,
         command=command,
+        recover=recover,
     )

@@ -54,7 +54,12 @@ async def submit_dossier(
         return 201, queries.submitted(intake, dossier)
 
     return await idempotent(
-        request, principal, "POST /dossiers", body.model_dump(mode="json"), command
+        request,
+        principal,
+        "POST /dossiers",
+        body.model_dump(mode="json"),
+        command,
+        lambda dossier: (201, queries.submitted(intake, dossier)),
     )
 
 
@@ -76,7 +81,12 @@ async def _decide(
     # The code is part of the hashed body: one key reused on another dossier is a conflict.
     payload = {"code": code, **body.model_dump(mode="json")}
     return await idempotent(
-        request, principal, f"POST /dossiers/{{code}}/{action}", payload, command
+        request,
+        principal,
+        f"POST /dossiers/{{code}}/{action}",
+        payload,
+        command,
+        lambda dossier: (200, queries.summary(intake, dossier)),
     )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from motcua_platform.auth import Principal
+from motcua_platform.http.inputs import Instant
 from motcua_platform.http.roles import admins
 from motcua_platform.instants import at_rest as instant
 from motcua_workflow.api.deps import context
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/admin", tags=["simulation"])
 
 
 class TickBody(BaseModel):
-    at: AwareDatetime
+    at: Instant
 
 
 @router.post("/tick", summary="Move simulated time and scan deadlines (simulation only)")

@@ -9,10 +9,11 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, StrictBool, StrictInt
 
 from motcua_platform.auth import Principal
 from motcua_platform.contracts.events import FileRef
+from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_platform.http.roles import case_workers, leaders, returners
 from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
@@ -32,17 +33,15 @@ from motcua_workflow.views import case_view
 router = APIRouter(tags=["cases"])
 
 
-class Command(BaseModel):
+class Command(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime | None = Field(
-        default=None, description="Honoured only with MOTCUA_SIMULATION=1"
-    )
+    at: Instant | None = Field(default=None, description="Honoured only with MOTCUA_SIMULATION=1")
 
 
 class AssignBody(Command):
     assignee: str = Field(min_length=1)
-    step: int | None = Field(default=None, ge=0, description="Default: the current step")
+    step: StrictInt | None = Field(default=None, ge=0, description="Default: the current step")
 
 
 class CompleteStepBody(Command):
@@ -51,23 +50,23 @@ class CompleteStepBody(Command):
 
 class SupplementBody(Command):
     reason: str = Field(min_length=1)
-    missing_components: list[str] = Field(default_factory=list)
+    missing_components: list[str] = Field(default_factory=list, max_length=50)
 
 
 class PaymentBody(Command):
-    amount: int | None = Field(default=None, ge=0)
+    amount: StrictInt | None = Field(default=None, ge=0)
     note: str = ""
 
 
 class ExtendBody(Command):
     reason: str = Field(min_length=1)
-    new_due_at: AwareDatetime
+    new_due_at: Instant
 
 
 class ResolveBody(Command):
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
-    electronic_result: bool = False
+    electronic_result: StrictBool = False
     result_file: FileRef | None = Field(
         default=None,
         description="The electronic result stored through intake's POST /uploads (a reference)",
@@ -103,11 +102,17 @@ async def _write(
         case = await run(ctx, at)
         return 200, case_view(case, at)
 
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        # The process died after the case's write and before the key's record.
+        case = ctx.store.decode(await ctx.store.aggregates.find_by_request(request_id))
+        return (200, case_view(case, at)) if isinstance(case, Case) else None
+
     return await ctx.runtime.idempotency.run(
         key=key,
         scope=idempotency_scope(principal, code, action),
         body=body.model_dump(mode="json"),
         command=command,
+        recover=recover,
     )
 
 

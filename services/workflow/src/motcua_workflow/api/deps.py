@@ -9,6 +9,7 @@ from fastapi import Request
 
 from motcua_platform.auth import Principal
 from motcua_platform.clock import SimulationDisabled
+from motcua_platform.http.inputs import check_instant
 from motcua_platform.instants import at_rest as instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Actor, Case
@@ -52,7 +53,7 @@ def read_instant(ctx: WorkflowContext, at: datetime | None) -> datetime:
         return ctx.now()
     if not ctx.settings.simulation:
         raise SimulationDisabled("at")
-    return instant(at)
+    return instant(check_instant(at, "at"))
 
 
 def command_instant(ctx: WorkflowContext, at: datetime | None) -> datetime:

@@ -14,6 +14,7 @@ from pydantic import AwareDatetime
 
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
+from motcua_platform.http.inputs import check_date
 from motcua_platform.http.roles import report_readers
 from motcua_workflow.api.deps import context, read_instant
 from motcua_workflow.forms import tracking_book_csv, tracking_book_xlsx
@@ -43,6 +44,8 @@ def report_period(
 ) -> ReportPeriod:
     unit = unit or principal.unit
     principal.require_unit(unit, "report")
+    check_date(start, "from")
+    check_date(end, "to")
     if end < start:
         raise ApiError(
             422,
