@@ -79,7 +79,7 @@ lint: install
 token: install $(SECRET_FILE)
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-token --role $(ROLE) --unit $(UNIT)
 
-bench: provision
+bench: provision keycloak
 	@$(PY) -m benchmarks
 
 clean: stop

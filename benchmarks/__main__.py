@@ -9,6 +9,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.console import bench_console
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts import Envelope
 from motcua_platform.contracts.events import DossierWithdrawalRequested
@@ -108,6 +109,7 @@ def main() -> None:
     print(f"Motcua benchmarks — Kafka {KAFKA}, MongoDB wire {MONGO}, {N} events")
     bench_calendar()
     asyncio.run(bench_pipeline())
+    bench_console()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ def test_the_stack_has_every_part():
         "mongodb-exporter",
         "prometheus",
         "grafana",
+        "console",
+        "keycloak",
+        "keycloak-db",
     }
 
 
