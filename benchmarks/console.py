@@ -16,9 +16,7 @@ import tempfile
 import time
 import uuid
 from html import unescape
-from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -83,19 +81,18 @@ def _wait(urls: list[str], procs: list[subprocess.Popen[bytes]]) -> None:
             time.sleep(0.3)
 
 
-class _LoopbackIsSecure(DefaultCookiePolicy):
-    """Browsers treat 127.0.0.1 as a secure context and send Keycloak's Secure cookies there over
-    plain HTTP; so does this client (loopback only)."""
-
-    def return_ok_secure(self, cookie: Cookie, request: Any) -> bool:
-        return True
-
-
 def _sign_in(console: str, username: str) -> httpx.Client:
     """The authorization-code flow as a browser does it: the console sends us to Keycloak's login
     form, we post the credentials, Keycloak sends us back with the code."""
-    jar = CookieJar(policy=_LoopbackIsSecure())
-    client = httpx.Client(follow_redirects=True, timeout=30, cookies=httpx.Cookies(jar))
+    client = httpx.Client(follow_redirects=True, timeout=30)
+
+    def loopback_is_secure(_: httpx.Response) -> None:
+        # Browsers treat 127.0.0.1 as a secure context and send Keycloak's Secure cookies there
+        # over plain HTTP; Python's cookie jar does not, unless the flag is lifted (loopback only).
+        for cookie in client.cookies.jar:
+            cookie.secure = False
+
+    client.event_hooks["response"] = [loopback_is_secure]
     form = client.get(f"{console}/login")
     action = unescape(re.search(r'action="([^"]+)"', form.text).group(1))  # type: ignore[union-attr]
     done = client.post(action, data={"username": username, "password": "motcua-demo"})
