@@ -9,6 +9,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from benchmarks import lifecycle
 from benchmarks.console import bench_console
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts import Envelope
@@ -110,6 +111,8 @@ def main() -> None:
     bench_calendar()
     asyncio.run(bench_pipeline())
     bench_console()
+    print("\nFull lifecycles through the public APIs (benchmarks/lifecycle.py)")
+    asyncio.run(lifecycle.main())
 
 
 if __name__ == "__main__":

@@ -12,6 +12,16 @@ from deploy_support import CHART, run, tool
 BASE = [
     "--set-string",
     "secret.existingSecret=motcua-secrets",
+    "--set-string",
+    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
+    "--set-string",
+    "alertmanager.smtp.from=motcua@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.platform=cntt@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.counter=lanhdao@example.gov.vn",
+    "--set-string",
+    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
 ]
 CONSOLE = [
     "--set",

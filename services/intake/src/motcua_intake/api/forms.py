@@ -3,6 +3,8 @@ data, so they are unit-scoped and every print is logged."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from motcua_intake import queries
 from motcua_intake.api.deps import intake_of, official
+from motcua_intake.context import IntakeContext
 from motcua_intake.forms.receipts import (
     FontNotFound,
     render_receipt_html,
@@ -17,7 +20,6 @@ from motcua_intake.forms.receipts import (
     render_refusal_html,
     render_supplement_request_html,
 )
-from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
 
@@ -33,7 +35,7 @@ async def receipt(
     code: str,
     format: Literal["html", "pdf"] = Query("html"),
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> Response:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="receipt")
     unit = dossier.receiving_unit
@@ -44,8 +46,16 @@ async def receipt(
             render_receipt_html(dossier, unit_name=unit_name, public_base_url=base_url, place=place)
         )
     try:
-        pdf = render_receipt_pdf(
-            dossier, unit_name=unit_name, public_base_url=base_url, place=place
+        # Laying out a PDF takes tens of milliseconds of CPU: a worker thread keeps the counter's
+        # other requests and the consumers going meanwhile.
+        pdf = await asyncio.to_thread(
+            functools.partial(
+                render_receipt_pdf,
+                dossier,
+                unit_name=unit_name,
+                public_base_url=base_url,
+                place=place,
+            )
         )
     except FontNotFound as exc:
         raise ApiError(503, "pdf_unavailable", str(exc)) from exc
@@ -64,7 +74,7 @@ async def receipt(
 async def supplement_request(
     code: str,
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> HTMLResponse:
     dossier = await queries.read_dossier(
         intake, code, official=principal, purpose="supplement_request"
@@ -85,7 +95,7 @@ async def supplement_request(
 async def refusal(
     code: str,
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> HTMLResponse:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="refusal")
     unit = dossier.receiving_unit
