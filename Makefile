@@ -106,7 +106,7 @@ PERSONAL_ID ?= 079203001234
 citizen-token: install $(SECRET_FILE)
 	@MOTCUA_JWT_SECRET=$$(cat $(SECRET_FILE)) $(VENV)/bin/motcua-citizen-token --personal-id $(PERSONAL_ID)
 
-bench: provision
+bench: provision keycloak
 	@$(PY) -m benchmarks
 
 clean: stop

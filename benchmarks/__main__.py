@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from benchmarks import lifecycle
+from benchmarks.console import bench_console
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts import Envelope
 from motcua_platform.contracts.events import DossierWithdrawalRequested
@@ -109,6 +110,7 @@ def main() -> None:
     print(f"Motcua benchmarks — Kafka {KAFKA}, MongoDB wire {MONGO}, {N} events")
     bench_calendar()
     asyncio.run(bench_pipeline())
+    bench_console()
     print("\nFull lifecycles through the public APIs (benchmarks/lifecycle.py)")
     asyncio.run(lifecycle.main())
 

@@ -58,6 +58,9 @@ def test_the_stack_has_every_part():
         "grafana",
         "objectstore",
         "portal",
+        "console",
+        "keycloak",
+        "keycloak-db",
     }
 
 

@@ -10,6 +10,7 @@ import pytest
 from motcua_console.charts import stacked_bars
 from motcua_console.chip_card import personal_id_from_input
 from motcua_console.presenting import commune_sentence, day, deadline_state, moment, money
+from motcua_console.reference import Recent, most_used_first
 from motcua_console.routes.auth import _local
 from motcua_console.routes.cases import allowed_actions
 from motcua_console.session import Official
@@ -121,3 +122,27 @@ def test_chart_is_an_accessible_svg_with_one_part_per_count() -> None:
     )
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title>Tiến độ</title>" in svg
     assert "<title>Trước hạn: 2</title>" in svg and "<title>Quá hạn: 1</title>" in svg
+
+
+async def test_reference_data_is_reloaded_only_once_stale() -> None:
+    now = [0.0]
+    loads: list[int] = []
+
+    async def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    recent = Recent(ttl_seconds=60, clock=lambda: now[0])
+    assert await recent.get("H15.01.36", load) == 1
+    now[0] = 59
+    assert await recent.get("H15.01.36", load) == 1
+    assert await recent.get("H15.01.38", load) == 2  # each unit its own
+    now[0] = 61
+    assert await recent.get("H15.01.36", load) == 3
+
+
+def test_procedures_most_used_at_the_unit_come_first() -> None:
+    catalogue = [{"code": "1.001193"}, {"code": "1.000894"}, {"code": "2.000635"}]
+    recent = [{"procedure_code": "2.000635"}] * 3 + [{"procedure_code": "1.001193"}]
+    order = [p["code"] for p in most_used_first(catalogue, recent)]
+    assert order == ["2.000635", "1.001193", "1.000894"]

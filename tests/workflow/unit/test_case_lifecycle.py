@@ -85,6 +85,15 @@ def test_the_receiving_official_holds_the_counter_step(make_case: MakeCase) -> N
     assert case.steps[0].assignee == "receiver.lan"
 
 
+def test_the_counter_step_goes_to_the_official_as_tokens_identify_them_not_their_name(
+    make_case: MakeCase,
+) -> None:
+    # Identity-provider tokens carry a display name; the step's assignee must match the
+    # subject the official acts with, or they could not complete their own step.
+    case = make_case(received_by="Lê Thị Thu", received_by_subject="5f0c-uuid")
+    assert case.steps[0].assignee == "5f0c-uuid"
+
+
 def test_procedure_without_internal_steps_gets_one_step_with_the_whole_time(
     make_case: MakeCase,
 ) -> None:

@@ -5,7 +5,6 @@ travels only in form bodies, never in a console URL."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +13,7 @@ from starlette.datastructures import FormData
 
 from motcua_console.backend import ServiceError
 from motcua_console.chip_card import personal_id_from_input
+from motcua_console.reference import Recent, most_used_first
 from motcua_console.session import check_csrf, require_roles
 from motcua_console.web import Page, page
 from motcua_platform.errors import ApiError
@@ -27,12 +27,22 @@ PRINTABLE = {
 }
 
 
+CATALOGUE = Recent(ttl_seconds=300)
+ORDER = Recent(ttl_seconds=60)
+
+
 async def _procedures(p: Page) -> list[dict[str, Any]]:
     """The catalogue, those most used at this unit first, then by code."""
-    catalogue = (await p.get("intake", "/procedures"))["items"]
-    recent = await p.get("intake", "/dossiers", unit=p.official.principal.unit, limit=200)
-    used = Counter(item["procedure_code"] for item in recent["items"])
-    return sorted(catalogue, key=lambda item: (-used[item["code"]], item["code"]))
+    unit = p.official.principal.unit
+
+    async def catalogue() -> list[dict[str, Any]]:
+        return list((await p.get("intake", "/procedures"))["items"])
+
+    async def ordered() -> list[dict[str, Any]]:
+        recent = await p.get("intake", "/dossiers", unit=unit, limit=200)
+        return most_used_first(await CATALOGUE.get("all", catalogue), recent["items"])
+
+    return list(await ORDER.get(unit, ordered))
 
 
 @router.get("/intake", response_class=HTMLResponse, summary="Tiếp nhận hồ sơ")
