@@ -255,6 +255,7 @@ class Dossier:
         fee_quantity: int = 1,
         return_counter: str | None = None,
         received_by: str | None = None,
+        unit_names: Mapping[str, str] | None = None,
         **submission: Any,
     ) -> Dossier:
         """Receive and accept in one visit: the counter (and a complete postal parcel opened by
@@ -276,6 +277,7 @@ class Dossier:
             fee_quantity=fee_quantity,
             return_counter=return_counter,
             received_by=received_by,
+            unit_names=unit_names,
         )
         return dossier
 
@@ -289,13 +291,15 @@ class Dossier:
         fee_quantity: int = 1,
         return_counter: str | None = None,
         received_by: str | None = None,
+        unit_names: Mapping[str, str] | None = None,
     ) -> None:
         """Tiếp nhận: accept a complete dossier; the legal clock starts now.
 
         The due time follows the working calendar, with the 15:00 rule for same-day procedures.
-        ``resolve_on_the_spot`` marks a dossier resolved in the same visit, without an
-        appointment (cán bộ không hẹn; NĐ 61/2018 Điều 19): only for procedures resolved on the
-        same day.
+        ``unit_names`` are the units' names on the dossier's date, carried in the event for the
+        forms the other services print. ``resolve_on_the_spot`` marks a dossier resolved in the
+        same visit, without an appointment (cán bộ không hẹn; NĐ 61/2018 Điều 19): only for
+        procedures resolved on the same day.
         """
         at = self._command_time(at)
         self._require_intake_decision("accept")
@@ -351,6 +355,7 @@ class Dossier:
                 fees=[line.model_dump() for line in fee_lines],
                 fee_exemptions=sorted(set(fee_exemptions)),
                 received_by=received_by,
+                **_unit_names(unit_names or {}, self.receiving_unit, self.competent_unit),
             )
         )
 
@@ -669,6 +674,14 @@ class Dossier:
         from motcua_intake.domain.dossier_document import dossier_from_document
 
         return dossier_from_document(document)
+
+
+def _unit_names(names: Mapping[str, str], receiving: str, competent: str) -> dict[str, str]:
+    found = {
+        "receiving_unit_name": names.get(receiving),
+        "competent_unit_name": names.get(competent),
+    }
+    return {key: name for key, name in found.items() if name}
 
 
 def _clean_reasons(reasons: Sequence[str] | str) -> list[str]:
