@@ -80,7 +80,9 @@ def get_procedure(
             {
                 "version": v.version,
                 "effective_from": v.effective_from.isoformat(),
+                "effective_until": (end := procedure.effective_until(v)) and end.isoformat(),
                 "decision": v.decision,
+                "confidence": v.confidence,
             }
             for v in procedure.versions
         ],
