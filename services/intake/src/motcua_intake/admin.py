@@ -6,16 +6,35 @@ Each import shows what it would change and changes nothing unless ``--apply`` is
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_intake.adapters.official_units import OfficialListError, read_official_list
+from motcua_intake.adapters.spreadsheets import read_table
+from motcua_intake.domain.errors import UnknownUnit
+from motcua_intake.domain.history_import import (
+    BookFormatError,
+    HistoricalDossier,
+    Rejection,
+    check_book,
+)
+from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.unit_changes import apply, compare
 from motcua_intake.domain.units import UnitRegistry
+from motcua_intake.history import import_dossiers
+from motcua_intake.main import build_runtime, build_service
 from motcua_intake.settings import IntakeSettings
+from motcua_intake.store import COLLECTION as DOSSIERS
+from motcua_platform.calendar import WorkingCalendar
 
-COMMANDS = ("units-import",)
+COMMANDS = ("units-import", "history-import")
 
 
 def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
@@ -51,6 +70,84 @@ def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
     return 0
 
 
+def history_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
+    """Check a tracking book (Mẫu 07); with --apply, import its good lines as history."""
+    units = UnitRegistry.load(settings.units_file) if settings.units_file else None
+    catalogue = Catalogue.load(settings.catalogue_file) if settings.catalogue_file else None
+    try:
+        book = check_book(
+            read_table(args.file),
+            unit=args.unit,
+            catalogue=catalogue or Catalogue.load_default(),
+            units=units or UnitRegistry.load_default(),
+            calendar=WorkingCalendar(),
+        )
+    except (BookFormatError, UnknownUnit, OSError, ValueError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    total = len(book.accepted) + len(book.rejected)
+    if not args.apply:
+        _report_rejections(book.rejected)
+        print(f"{total} lines: {len(book.accepted)} to import, {len(book.rejected)} rejected")
+        print("nothing written: run again with --apply to import")
+        return 1 if book.rejected else 0
+    written, rejected = asyncio.run(_import(settings, args, list(book.accepted)))
+    rejections = sorted([*book.rejected, *rejected], key=lambda r: r.line)
+    _report_rejections(rejections)
+    print(f"{total} lines: {len(written)} imported, {len(rejections)} rejected")
+    return 1 if rejections else 0
+
+
+async def _import(
+    settings: IntakeSettings, args: argparse.Namespace, lines: list[HistoricalDossier]
+) -> tuple[list[str], list[Rejection]]:
+    runtime = build_runtime(settings)
+    try:
+        intake = build_service(settings, runtime)
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 10 == 0:
+                print(f"imported {done}/{total}", flush=True)
+
+        result = await import_dossiers(
+            intake, list(lines), source=Path(args.file).name, progress=progress
+        )
+        await _await_publication(runtime.db[DOSSIERS], result.written, args.wait)
+        return result.written, result.rejected
+    finally:
+        await runtime.client.close()
+
+
+async def _await_publication(
+    dossiers: AsyncCollection[dict[str, Any]], codes: list[str], wait: float
+) -> None:
+    """Show the service's relay publishing the imported dossiers' events."""
+    deadline = time.monotonic() + wait
+    pending = -1
+    while codes:
+        now_pending = await dossiers.count_documents(
+            {"_id": {"$in": codes}, "outbox_pending": True}
+        )
+        if now_pending != pending:
+            print(f"published {len(codes) - now_pending}/{len(codes)}", flush=True)
+            pending = now_pending
+        if now_pending == 0:
+            return
+        if time.monotonic() > deadline:
+            print(
+                f"{now_pending} dossiers wait for publication: they leave when the intake "
+                "service runs (its outbox relay publishes them)",
+                flush=True,
+            )
+            return
+        await asyncio.sleep(0.5)
+
+
+def _report_rejections(rejections: Iterable[Rejection]) -> None:
+    for rejection in rejections:
+        print(f"rejected {rejection.describe()}")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="motcua-intake", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -70,6 +167,20 @@ def parser() -> argparse.ArgumentParser:
     units.add_argument("--out", help="where to write the updated table (default: --table)")
     units.add_argument("--apply", action="store_true", help="write the changes")
     units.set_defaults(run=units_import)
+    history = commands.add_parser(
+        "history-import",
+        help="import a unit's earlier dossiers from its tracking book (Mẫu 07, CSV or XLSX)",
+    )
+    history.add_argument("file", help="the tracking book (CSV or XLSX)")
+    history.add_argument("--unit", required=True, help="agency code of the unit that kept it")
+    history.add_argument("--apply", action="store_true", help="import the lines that pass")
+    history.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        help="seconds to show the publication of the imported events (default 120)",
+    )
+    history.set_defaults(run=history_import)
     return root
 
 

@@ -97,6 +97,15 @@ class DossierSubmitted(EventData):
     applicant: ApplicantRef
 
 
+class ImportedFinish(BaseModel):
+    """How a dossier entered from an earlier system's tracking book (Mẫu 07) ended there."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    finished_at: AwareDatetime
+    outcome: Literal["approved", "denied"] = "approved"
+
+
 class DossierAccepted(DossierSubmitted):
     event_type: ClassVar[str] = "dossier.accepted"
 
@@ -111,6 +120,10 @@ class DossierAccepted(DossierSubmitted):
     supplement_policy: SupplementPolicy = SupplementPolicy.PAUSE
     fee_total: int = 0
     return_counter: str | None = None
+    # Entered from an earlier system's tracking book, not received live; the finish, if the
+    # book records one, is replayed by the workflow as the case's decision and return.
+    imported: bool = False
+    imported_finish: ImportedFinish | None = None
 
 
 class DossierSupplementRequestedAtIntake(EventData):

@@ -10,15 +10,12 @@ too. A province's type is read from its name ("Tỉnh …" / "Thành phố …")
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import load_workbook
-
+from motcua_intake.adapters.spreadsheets import read_table
+from motcua_intake.domain.sheet_columns import cell_text, match_columns, plain
 from motcua_intake.domain.unit_changes import OfficialUnit
 
 _HEADERS = {
@@ -40,15 +37,6 @@ def read_official_list(path: str | Path) -> list[OfficialUnit]:
     return parse_official_rows(read_table(path))
 
 
-def read_table(path: str | Path) -> list[list[object]]:
-    """The first sheet of an XLSX file, or a CSV file (UTF-8, with or without BOM), as rows."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path.read_bytes())
-    text = path.read_text(encoding="utf-8-sig")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
-
-
 def parse_official_rows(rows: Sequence[Sequence[object]]) -> list[OfficialUnit]:
     if not rows:
         raise OfficialListError("the file is empty")
@@ -56,7 +44,7 @@ def parse_official_rows(rows: Sequence[Sequence[object]]) -> list[OfficialUnit]:
     provinces: dict[str, OfficialUnit] = {}
     communes: list[OfficialUnit] = []
     for line, raw in enumerate(rows[1:], start=2):
-        cells = [_text(value) for value in raw]
+        cells = [cell_text(value) for value in raw]
         if not any(cells):
             continue
 
@@ -75,7 +63,7 @@ def parse_official_rows(rows: Sequence[Sequence[object]]) -> list[OfficialUnit]:
                 nso_code=str(int(province_code)),
                 name=province_name,
                 division_type="thành phố"
-                if _plain(province_name).startswith("thanh pho")
+                if plain(province_name).startswith("thanh pho")
                 else "tỉnh",
             ),
         )
@@ -95,13 +83,7 @@ def parse_official_rows(rows: Sequence[Sequence[object]]) -> list[OfficialUnit]:
 
 
 def _columns(header: Iterable[object]) -> dict[str, int]:
-    plain = [_plain(_text(value)) for value in header]
-    found: dict[str, int] = {}
-    for name, candidates in _HEADERS.items():
-        for candidate in candidates:
-            if candidate in plain and plain.index(candidate) not in found.values():
-                found[name] = plain.index(candidate)
-                break
+    found = match_columns(list(header), _HEADERS)
     missing = [
         n
         for n in ("province_name", "province_code", "commune_name", "commune_code")
@@ -117,32 +99,12 @@ def _columns(header: Iterable[object]) -> dict[str, int]:
 
 def _commune_type(level: str, name: str, line: int) -> str:
     for source in (level, name):
-        plain = _plain(source)
+        text = plain(source)
         for prefix, division_type in _COMMUNE_TYPES.items():
-            if plain == prefix or plain.startswith(prefix + " "):
+            if text == prefix or text.startswith(prefix + " "):
                 return division_type
     raise OfficialListError(f"line {line}: cannot tell whether {name!r} is a xã, phường or đặc khu")
 
 
-def _xlsx_rows(content: bytes) -> list[list[object]]:
-    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def _plain(text: str) -> str:
-    """Lower case without accents or punctuation: 'Tỉnh / Thành Phố' → 'tinh thanh pho'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())

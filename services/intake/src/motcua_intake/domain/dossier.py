@@ -62,6 +62,7 @@ from motcua_platform.contracts.events import (
     DossierSupplementSubmitted,
     DossierWithdrawalRequested,
     EventData,
+    ImportedFinish,
 )
 
 ResultDelivery = Literal["counter", "postal", "online"]
@@ -124,6 +125,7 @@ class Dossier:
         self.refused_at: datetime | None = None
         self.withdrawal: Withdrawal | None = None
         self.workflow_status: DossierStatus | None = None
+        self.imported = False  # entered from the tracking book of an earlier system
         self.last_event_at: datetime | None = None
         self.pending_events: list[EventData] = []
 
@@ -278,6 +280,73 @@ class Dossier:
             return_counter=return_counter,
             received_by=received_by,
             unit_names=unit_names,
+        )
+        return dossier
+
+    @classmethod
+    def import_history(
+        cls,
+        *,
+        code: str,
+        procedure: Procedure,
+        version: ProcedureVersion,
+        receiving_unit: str,
+        competent_unit: str,
+        applicant_name: str,
+        applicant_key: str,
+        received_at: datetime,
+        due_at: datetime,
+        finish: ImportedFinish | None,
+        unit_names: Mapping[str, str] | None = None,
+        source: str = "",
+        random_bytes: Callable[[int], bytes] = secrets.token_bytes,
+    ) -> Dossier:
+        """A dossier of the unit's past, from a line of its tracking book (Mẫu 07): received and
+        accepted at ``received_at`` under the version then in force, due at the legal due time
+        (checked against the book by :mod:`~motcua_intake.domain.history_import`). The events
+        are the live ones, marked ``imported``; the finish, if any, rides on the acceptance for
+        the workflow to record. The book holds no personal ID number, so the applicant is known
+        by name only."""
+        received_at = instant(received_at, "received_at")
+        _check_code(code, receiving_unit)
+        if version not in procedure.versions or version.effective_from > received_at.date():
+            raise ProcedureNotInForce(
+                procedure.code, f"version {version.version} is not in force on {received_at.date()}"
+            )
+        dossier = cls(
+            code=code,
+            rules=version,
+            applicant={"full_name": applicant_name},
+            lookup_secret=new_lookup_secret(random_bytes),
+        )
+        common: dict[str, Any] = {
+            "procedure_code": procedure.code,
+            "procedure_version": version.version,
+            "procedure_name": procedure.name,
+            "channel": Channel.COUNTER,
+            "receiving_unit": receiving_unit,
+            "competent_unit": competent_unit,
+            "submitted_at": received_at,
+            "applicant": dossier._applicant_ref(applicant_key),
+            "imported": True,
+            "import_source": source,
+        }
+        dossier._record(DossierSubmitted(**common))
+        dossier._record(
+            DossierAccepted(
+                **common,
+                accepted_at=received_at,
+                due_at=instant(due_at, "due_at"),
+                allotted_hours=version.legal_hours,
+                same_day=version.same_day,
+                steps=[
+                    step.plan(receiving_unit=receiving_unit, competent_unit=competent_unit)
+                    for step in version.steps
+                ],
+                supplement_policy=version.supplement_policy,
+                imported_finish=finish,
+                **_unit_names(unit_names or {}, receiving_unit, competent_unit),
+            )
         )
         return dossier
 
@@ -523,6 +592,7 @@ class Dossier:
                     return_counter=event.return_counter,
                     received_by=extra.get("received_by"),
                 )
+                self.imported = event.imported
                 self.last_event_at = event.accepted_at
             case DossierSubmitted():
                 self._apply_submitted(event)
