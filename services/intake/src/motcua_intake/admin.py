@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import time
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_intake.adapters.official_units import OfficialListError, read_official_list
 from motcua_intake.adapters.spreadsheets import read_table
+from motcua_intake.domain import catalogue_changes
+from motcua_intake.domain.catalogue_changes import ExportFormatError, read_export
 from motcua_intake.domain.errors import UnknownUnit
 from motcua_intake.domain.history_import import (
     BookFormatError,
@@ -34,7 +37,7 @@ from motcua_intake.settings import IntakeSettings
 from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_platform.calendar import WorkingCalendar
 
-COMMANDS = ("units-import", "history-import")
+COMMANDS = ("units-import", "catalogue-import", "history-import")
 
 
 def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
@@ -66,6 +69,48 @@ def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
         print(f"not applied: {exc}", file=sys.stderr)
         return 1
     Path(target).write_text(updated.to_csv(), encoding="utf-8")
+    print(f"written to {target}; restart intake to use it")
+    return 0
+
+
+def catalogue_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
+    """Compare the national database's export with the catalogue; with --apply, write it."""
+    source = args.catalogue or settings.catalogue_file
+    catalogue = Catalogue.load(source) if source else Catalogue.load_default()
+    try:
+        exported, unreadable = read_export(read_table(args.file))
+    except (ExportFormatError, OSError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    changes = catalogue_changes.compare(
+        catalogue, exported, args.effective, confidence=args.confidence, unreadable=unreadable
+    )
+    for change in changes.changes:
+        print(change.describe())
+    for line, reason in changes.unreadable:
+        print(f"unreadable line {line}: {reason}")
+    print(changes.summary())
+    if not args.apply:
+        print("nothing written: run again with --apply to apply these changes")
+        return 0
+    target = args.out or source
+    if not target:
+        print(
+            "--apply needs --out (or MOTCUA_CATALOGUE_FILE): the shipped catalogue is read-only",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        updated = catalogue_changes.apply(catalogue, changes)
+    except ValueError as exc:
+        print(f"not applied: {exc}", file=sys.stderr)
+        return 1
+    note = (
+        f"Danh mục TTHC của tỉnh, cập nhật từ CSDL quốc gia về TTHC ({Path(args.file).name}, "
+        f"hiệu lực {args.effective:%d/%m/%Y})."
+    )
+    data = catalogue_changes.catalogue_data(updated, note)
+    Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"written to {target}; restart intake to use it")
     return 0
 
@@ -167,6 +212,22 @@ def parser() -> argparse.ArgumentParser:
     units.add_argument("--out", help="where to write the updated table (default: --table)")
     units.add_argument("--apply", action="store_true", help="write the changes")
     units.set_defaults(run=units_import)
+    procedures = commands.add_parser(
+        "catalogue-import",
+        help="import a province's catalogue from the national procedure database's export",
+    )
+    procedures.add_argument("file", help="the export (CSV or XLSX)")
+    procedures.add_argument(
+        "--effective",
+        type=date.fromisoformat,
+        required=True,
+        help="the day the export's rules take effect (YYYY-MM-DD)",
+    )
+    procedures.add_argument("--confidence", choices=("H", "M", "L"), default="M")
+    procedures.add_argument("--catalogue", help="the catalogue to compare with (JSON)")
+    procedures.add_argument("--out", help="where to write the updated catalogue")
+    procedures.add_argument("--apply", action="store_true", help="write the changes")
+    procedures.set_defaults(run=catalogue_import)
     history = commands.add_parser(
         "history-import",
         help="import a unit's earlier dossiers from its tracking book (Mẫu 07, CSV or XLSX)",
