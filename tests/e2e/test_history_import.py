@@ -104,6 +104,14 @@ async def test_the_seeds_month_imports_and_reports_the_communes_figures(stack: S
         body = case.json()
         assert body["status"] == 10 and body["timeliness"] == "early"
         assert body["imported"] is True
+        book = await http.get(
+            f"{stack.url('workflow')}/reports/tracking-book",
+            params={"unit": MONTH_UNIT, "from": "2024-03-01", "to": "2024-03-31"},
+            headers=auth("leader", MONTH_UNIT),
+        )
+        lines = book.content.decode("utf-8-sig").strip().splitlines()
+        assert len(lines) == 51  # the month's 50 dossiers, back in the book they came from
+        assert sum("Nhập từ sổ theo dõi trước đây" in line for line in lines) == 50
         dossier = await http.get(
             f"{stack.url('intake')}/dossiers/{MONTH_UNIT}-240329-0002",
             headers=auth("receiver", MONTH_UNIT),

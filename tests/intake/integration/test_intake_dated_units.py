@@ -30,3 +30,13 @@ async def test_a_dossier_prints_the_name_the_commune_had_on_its_date(intake: Int
         f"/dossiers/{LOC_NINH}-260302-0001/receipt", headers=official(LOC_NINH)
     )
     assert "Phường Lộc Ninh" not in march.text
+
+
+async def test_the_unit_list_answers_for_a_given_day(intake: Intake) -> None:
+    async def named(day: str) -> list[tuple[str, str, str]]:
+        r = await intake.http.get("/units", params={"parent": "H27", "q": "Lộc Ninh", "on": day})
+        assert r.status_code == 200, r.text
+        return [(u["code"], u["name"], u["division_type"]) for u in r.json()["items"]]
+
+    assert await named("2026-03-02") == [(LOC_NINH, "Xã Lộc Ninh", "xã")]
+    assert await named("2026-05-04") == [(LOC_NINH, "Phường Lộc Ninh", "phường")]

@@ -21,7 +21,7 @@ import functools
 import io
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -97,7 +97,6 @@ class Unit:
 
     def to_row(self) -> dict[str, str]:
         """The row of the units table (``data/units.csv``)."""
-        values = asdict(self)
         return {
             "agency_code": self.code,
             "level": self.level,
@@ -107,7 +106,7 @@ class Unit:
             "parent": self.parent or "",
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat() if self.valid_to else "",
-            "basis": values["basis"],
+            "basis": self.basis,
             "confidence": self.confidence,
         }
 
