@@ -19,7 +19,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_intake.adapters.official_units import OfficialListError, read_official_list
 from motcua_intake.adapters.spreadsheets import read_table
-from motcua_intake.domain import catalogue_changes
+from motcua_intake.domain import catalogue_changes, unit_changes
 from motcua_intake.domain.catalogue_changes import ExportFormatError, read_export
 from motcua_intake.domain.errors import UnknownUnit
 from motcua_intake.domain.history_import import (
@@ -29,7 +29,6 @@ from motcua_intake.domain.history_import import (
     check_book,
 )
 from motcua_intake.domain.procedures import Catalogue
-from motcua_intake.domain.unit_changes import apply, compare
 from motcua_intake.domain.units import UnitRegistry
 from motcua_intake.history import import_dossiers
 from motcua_intake.main import build_runtime, build_service
@@ -49,7 +48,9 @@ def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
     except (OfficialListError, OSError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    changes = compare(table, official, args.effective, basis=args.basis, confidence=args.confidence)
+    changes = unit_changes.compare(
+        table, official, args.effective, basis=args.basis, confidence=args.confidence
+    )
     for change in changes.changes:
         print(change.describe())
     print(changes.summary())
@@ -64,7 +65,7 @@ def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
         )
         return 2
     try:
-        updated = apply(table, changes)
+        updated = unit_changes.apply(table, changes)
     except ValueError as exc:
         print(f"not applied: {exc}", file=sys.stderr)
         return 1
