@@ -7,6 +7,7 @@
 #   infra.sh start            start Kafka and FerretDB unless already answering; wait until ready
 #   infra.sh stop             stop what this script started (by saved PID)
 #   infra.sh status
+#   infra.sh ferretdb-bin     build FerretDB if missing and print its path (tests start their own)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +17,11 @@ KAFKA_PORT="${MOTCUA_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${MOTCUA_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MOTCUA_MONGO_PORT:-27017}"
 KAFKA_LIBS="$CACHE/kafka/libs"
-FERRETDB_BIN="$CACHE/bin/ferretdb"
+# One binary per version of its sources, so checkouts with different versions never replace each
+# other's binary (nor one that is running).
+FERRETDB_HASH="$(cat "$here"/ferretdb/go.mod "$here"/ferretdb/go.sum "$here"/ferretdb/*.go \
+  "$here"/ferretdb/*.sh | sha256sum | cut -c1-16)"
+FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_HASH"
 mkdir -p "$CACHE" "$RUN"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -35,17 +40,15 @@ fetch_kafka() {
 
 fetch_ferretdb() {
   local src="$here/ferretdb"
-  local stamp="$CACHE/bin/.ferretdb-$(cat "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh | sha256sum | cut -c1-16)"
-  [[ -x "$FERRETDB_BIN" && -f "$stamp" ]] && return 0
+  [[ -x "$FERRETDB_BIN" ]] && return 0
   log "building FerretDB into $FERRETDB_BIN"
   # Built from a vendored copy (in the cache, never in git) so that one line can be patched.
-  local build="$CACHE/ferretdb-build"
+  local build="$CACHE/ferretdb-build-$FERRETDB_HASH"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$build/"
   (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
-    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN" .)
-  rm -f "$CACHE"/bin/.ferretdb-*
-  touch "$stamp"
+    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
+  rm -rf "$build"
 }
 
 java_cmd() {
@@ -111,6 +114,7 @@ stop_pid() {
 
 case "${1:-}" in
   fetch) fetch_kafka; fetch_ferretdb ;;
+  ferretdb-bin) fetch_ferretdb; echo "$FERRETDB_BIN" ;;
   start) fetch_kafka; fetch_ferretdb; start_ferretdb; start_kafka; wait_ready ;;
   stop) stop_pid kafka; stop_pid ferretdb ;;
   status)

@@ -1,4 +1,5 @@
-// Command ferretdb runs FerretDB (MongoDB wire protocol over SQLite) for local runs and tests.
+// Command ferretdb runs FerretDB (MongoDB wire protocol over PostgreSQL or SQLite) for local runs
+// and tests.
 //
 // It embeds github.com/FerretDB/FerretDB/ferretdb instead of `go install`-ing the upstream
 // command, whose binary panics at start without a generated version file. FerretDB itself listens
@@ -14,17 +15,35 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := flag.String("data", "./data", "SQLite data directory")
+	backend := flag.String("backend", "sqlite", "storage: postgresql or sqlite")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL (backend postgresql)")
+	dataDir := flag.String("data", "./data", "SQLite data directory (backend sqlite)")
+	writeTimeout := flag.Duration("write-timeout", 30*time.Second,
+		"how long a write may wait for its collection's gate, and for FerretDB's answer")
 	flag.Parse()
 
-	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-		log.Fatal(err)
+	config := &ferretdb.Config{Handler: *backend, PostgreSQLURL: *postgresURL}
+	switch *backend {
+	case "postgresql":
+		if *postgresURL == "" {
+			log.Fatal("-postgresql-url is required with -backend postgresql")
+		}
+	case "sqlite":
+		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+			log.Fatal(err)
+		}
+		// WAL with synchronous=NORMAL: a commit survives a crash of any process; only a power
+		// loss may drop the last ones. A write then costs no fsync, which local runs can afford.
+		config.SQLiteURL = "file:" + *dataDir + "/?_pragma=synchronous(normal)"
+	default:
+		log.Fatalf("unknown backend %q", *backend)
 	}
 
 	socketDir, err := os.MkdirTemp("", "ferretdb-")
@@ -34,13 +53,8 @@ func main() {
 	defer os.RemoveAll(socketDir)
 	socket := filepath.Join(socketDir, "ferretdb.sock")
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{Unix: socket},
-		Handler:  "sqlite",
-		// WAL with synchronous=NORMAL: a commit survives a crash of any process; only a power
-		// loss may drop the last ones. A write then costs no fsync, which local runs can afford.
-		SQLiteURL: "file:" + *dataDir + "/?_pragma=synchronous(normal)",
-	})
+	config.Listener = ferretdb.ListenerConfig{Unix: socket}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,12 +67,12 @@ func main() {
 		log.Fatal(err)
 	}
 	go func() {
-		if err := (&gate{upstream: socket}).serve(listener); err != nil && ctx.Err() == nil {
+		if err := newGate(socket, *writeTimeout).serve(listener); err != nil && ctx.Err() == nil {
 			log.Fatal(err)
 		}
 	}()
 
-	log.Printf("ferretdb listening on %s, data in %s", *listen, *dataDir)
+	log.Printf("ferretdb listening on %s, backend %s", *listen, *backend)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}

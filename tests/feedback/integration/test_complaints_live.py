@@ -145,9 +145,9 @@ async def test_complaint_without_unit_or_contact_is_refused(
     )
 
     assert no_unit.status_code == 422
-    assert no_unit.json()["error"]["details"][0]["field"] == "unit"
+    assert no_unit.json()["error"]["details"]["field"] == "unit"
     assert no_way_to_answer.status_code == 422
-    assert no_way_to_answer.json()["error"]["details"][0]["field"] == "contact"
+    assert no_way_to_answer.json()["error"]["details"]["field"] == "contact"
 
 
 async def published_events(stack: Any, key: str, until: int) -> list[dict[str, Any]]:

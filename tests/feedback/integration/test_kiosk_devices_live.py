@@ -56,7 +56,7 @@ async def test_current_needs_the_device_token_of_its_counter(
     missing = await http.get(current)
     assert missing.status_code == 401
     assert error_code(missing) == "kiosk_device_required"
-    assert missing.json()["error"]["details"][0]["field"] == DEVICE
+    assert missing.json()["error"]["details"]["field"] == DEVICE
     assert "dossier_code" not in missing.text and code not in missing.text
     for wrong in ("nope", device[:-1], device + "A", "ê" * 43):
         refused = await http.get(current, params={"device": wrong})

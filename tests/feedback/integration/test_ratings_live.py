@@ -174,7 +174,7 @@ async def test_unknown_or_unreturned_dossier_cannot_be_rated(
 
     error = (await eventually(refused))["error"]
     assert error["code"] == "not_rateable"
-    assert error["details"][0]["field"] == "dossier_code"
+    assert error["details"]["field"] == "dossier_code"
 
 
 async def test_score_out_of_range_is_refused_naming_the_indicator(
@@ -198,7 +198,7 @@ async def test_score_out_of_range_is_refused_naming_the_indicator(
     assert r.status_code == 422
     error = r.json()["error"]
     assert error["code"] == "score_out_of_range"
-    assert error["details"] == [{"field": "indicators.7", "reason": error["message"]}]
+    assert error["details"] == {"field": "indicators.7", "reason": error["message"]}
     assert "Chỉ số 7" in error["message"]
 
 

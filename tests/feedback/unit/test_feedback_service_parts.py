@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from motcua_feedback.api.deps import period_bound
-from motcua_feedback.api.errors import as_api_error
 from motcua_feedback.api.kiosk import masked_name
 from motcua_feedback.domain import (
     AlreadyRated,
@@ -29,7 +28,7 @@ from motcua_feedback.settings import FeedbackSettings
 from motcua_feedback.store import dossier_state, record_of
 from motcua_platform.agency import unit_path
 from motcua_platform.calendar import VN_TZ
-from motcua_platform.errors import ApiError
+from motcua_platform.errors import ApiError, refusal_error
 
 KEY = b"k" * 32
 CODE = "H15.01.36-261130-0001"
@@ -87,10 +86,10 @@ def test_kiosk_shows_initials_and_the_given_name_only() -> None:
     ],
 )
 def test_domain_refusals_map_to_status_and_field(error: Exception, status: int, field: str) -> None:
-    api = as_api_error(error)  # type: ignore[arg-type]
+    api = refusal_error(error)  # type: ignore[arg-type]
 
     assert api.status == status
-    assert api.body()["error"]["details"] == [{"field": field, "reason": api.message}]
+    assert api.body()["error"]["details"] == {"field": field, "reason": api.message}
 
 
 def test_stored_copies_make_the_hot_queries_one_index_range() -> None:

@@ -32,6 +32,18 @@ async def test_invalid_personal_id_is_422_naming_field_and_reason(
     assert r.json()["error"]["details"]["problem"] == "province_code"
 
 
+async def test_century_digit_8_is_the_2300s_not_a_man_born_in_1891(
+    intake: Intake, days: Days
+) -> None:
+    r = await intake.submit(days.next(), applicant={"personal_id": "079891001234"})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "invalid_personal_id"
+    assert error["details"]["field"] == "applicant.personal_id"
+    assert error["details"]["problem"] == "century_digit"
+    assert "2391" in error["details"]["reason"]
+
+
 async def test_missing_components_are_listed(intake: Intake, days: Days) -> None:
     r = await intake.submit(days.next(), documents=[])
     assert r.status_code == 422

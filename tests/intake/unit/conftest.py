@@ -11,9 +11,9 @@ from intake_helpers import DEMO_ID, RECEIVING_UNIT, SECRET, vn
 
 from motcua_intake.domain.citizens import load_demo_citizens, prefill
 from motcua_intake.domain.documents import Document
-from motcua_intake.domain.personal_id import pseudonymous_key
 from motcua_intake.domain.procedures import Catalogue
 from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.personal_id import pseudonymous_key
 
 
 @pytest.fixture(scope="session")

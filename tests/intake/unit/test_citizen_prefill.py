@@ -12,8 +12,8 @@ from motcua_intake.domain.citizens import (
     load_demo_citizens,
     prefill,
 )
-from motcua_intake.domain.errors import ApplicantIncomplete, InvalidApplicant, InvalidPersonalId
-from motcua_intake.domain.personal_id import parse_personal_id
+from motcua_intake.domain.errors import ApplicantIncomplete, InvalidApplicant
+from motcua_platform.personal_id import InvalidPersonalId, parse_personal_id
 
 NEWCOMER = "066190004321"  # a valid number that is not in the demo registry
 

@@ -418,7 +418,7 @@ def test_supplement_handed_in_during_processing_is_recorded(
     )
     event = dossier.pending_events[-1]
     assert isinstance(event, DossierSupplementSubmitted)
-    assert event.model_extra == {"stage": "processing"}
+    assert event.stage == "processing"
     assert dossier.status is DossierStatus.SUPPLEMENT_REQUESTED  # the workflow resumes it
     dossier.observe_workflow_status(4, due_at=vn(2026, 10, 12, 9, 0))
     assert dossier.status is DossierStatus.PROCESSING
@@ -569,3 +569,39 @@ def test_replaying_published_events_rebuilds_the_same_dossier(
     expected = live.to_document()
     actual = replayed.to_document()
     assert actual == expected
+
+
+def test_intake_events_carry_no_undeclared_field(
+    submission: Submission, calendar: WorkingCalendar, birth_documents: list[Document]
+) -> None:
+    dossier = Dossier.submit_and_accept(
+        calendar=calendar,
+        fee_quantity=1,
+        received_by="can-bo-lan",
+        **submission("1.001193", at=vn(2026, 10, 5, 9), documents=birth_documents),
+    )
+    online = Dossier.submit(
+        **submission(channel="online", documents=[Document("to_khai", "electronic")], number=2)
+    )
+    online.request_supplement(at=vn(2026, 10, 5, 10), guided_by="can-bo-lan")
+    online.submit_supplement(
+        at=vn(2026, 10, 5, 11), documents=[Document("giay_chung_sinh", "electronic")]
+    )
+    online.withdraw(reason="Không cần nữa", at=vn(2026, 10, 5, 12))
+    refused = Dossier.submit(**submission(number=3, documents=birth_documents))
+    refused.refuse(at=vn(2026, 10, 5, 9, 30), reasons=["Không thuộc thẩm quyền"], refused_by="lan")
+    events = [
+        *dossier.take_pending_events(),
+        *online.take_pending_events(),
+        *refused.take_pending_events(),
+    ]
+    assert {event.event_type for event in events} >= {
+        "dossier.refused",
+        "dossier.submitted",
+        "dossier.accepted",
+        "dossier.supplement_requested_at_intake",
+        "dossier.supplement_submitted",
+        "dossier.withdrawal_requested",
+    }
+    for event in events:
+        assert event.model_extra == {}, (event.event_type, event.model_extra)

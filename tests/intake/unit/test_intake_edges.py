@@ -13,20 +13,21 @@ from intake_helpers import dossier_at_counter, vn
 from prometheus_client import CollectorRegistry
 
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
-from motcua_intake.api.errors import api_error
 from motcua_intake.commands import RefuseDossier, SubmitDossier
 from motcua_intake.demo import DOSSIERS, documents
 from motcua_intake.domain.completeness import MissingComponent
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
-from motcua_intake.domain.errors import IncompleteDossier, InvalidPersonalId, UnknownProcedure
+from motcua_intake.domain.errors import IncompleteDossier, UnknownProcedure
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
 from motcua_intake.locks import KeyedLocks
 from motcua_intake.metrics import IntakeMetrics
 from motcua_intake.service import IntakeService
 from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.errors import refusal_error as api_error
+from motcua_platform.personal_id import InvalidPersonalId
 
 Submission = Callable[..., dict[str, Any]]
 

@@ -74,6 +74,34 @@ async def test_extending_after_the_due_time_is_refused(stack: Stack, wf: Workflo
     assert (await wf.case(code)).json() == before
 
 
+async def test_a_new_due_date_on_a_day_the_office_is_closed_is_refused_with_the_next_valid(
+    stack: Stack, wf: Workflow
+) -> None:
+    code = f"{COMMUNE}-260209-0001"
+    accepted_at = vn(2, 9, 9, year=2026)  # Mon; due Thu 12/02/2026 09:00, before Tết
+    async with IntakeFeed(stack) as feed:
+        await feed.publish(code, (accepted(MARITAL, accepted_at, COMMUNE), accepted_at))
+    await wf.wait_for_case(code, 2)
+    before = (await wf.case(code)).json()
+    tet = {  # Tue 17/02/2026 is mùng 1 Tết
+        "reason": "Chờ xác minh",
+        "new_due_at": "2026-02-17T09:00:00+07:00",
+        "at": iso(vn(2, 11, 10, year=2026)),
+    }
+
+    error = error_of(await wf.post(code, "extend", tet), 422)
+
+    assert error["code"] == "outside_office_hours"
+    assert error["details"]["field"] == "new_due_at"
+    assert error["details"]["next_valid"] == "2026-02-23T07:30:00+07:00"  # after the Tết days off
+    assert (await wf.case(code)).json() == before
+    evening = {**tet, "new_due_at": "2026-02-13T17:30:00+07:00"}
+    error = error_of(await wf.post(code, "extend", evening), 422)
+    assert error["details"]["next_valid"] == "2026-02-23T07:30:00+07:00"
+    in_hours = {**tet, "new_due_at": "2026-02-13T16:00:00+07:00"}
+    assert (await wf.ok(code, "extend", in_hours))["due_at"] == "2026-02-13T16:00:00+07:00"
+
+
 async def test_only_the_assignee_completes_an_assigned_step(
     stack: Stack, wf: Workflow, workflow: ServiceProcess
 ) -> None:

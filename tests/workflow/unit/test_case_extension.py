@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pytest
 
+from motcua_platform.appointments import OutsideOfficeHours
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import CaseExtended, CaseReturned, Timeliness
 from motcua_workflow.domain import (
@@ -113,3 +114,18 @@ def test_extension_while_waiting_for_the_citizen_is_refused(make_case: MakeCase)
     case.request_supplement("Thiếu tờ khai", vn(4, 26, 10))
     with pytest.raises(InvalidTransition):
         case.extend(REASON, vn(5, 8, 17), vn(4, 26, 11))
+
+
+def test_a_new_date_outside_office_hours_is_refused_with_the_next_valid_instant(
+    make_case: MakeCase,
+) -> None:
+    case = make_case()  # due Fri 03/05/2024 09:00
+    recorded = len(case.pending_events)
+    with pytest.raises(OutsideOfficeHours) as refused:
+        case.extend("Chờ xác minh", vn(5, 8, 12), vn(5, 2, 10))  # Wed 08/05 at lunch
+    assert refused.value.field == "new_due_at"
+    assert refused.value.next_valid == vn(5, 8, 13)
+    with pytest.raises(OutsideOfficeHours) as refused:
+        case.extend("Chờ xác minh", vn(5, 11, 9), vn(5, 2, 10))  # a Saturday
+    assert refused.value.next_valid == vn(5, 13, 7, 30)
+    assert not case.extended and len(case.pending_events) == recorded

@@ -22,6 +22,7 @@ from motcua_platform.contracts.events import (
     DossierAccepted,
     Timeliness,
 )
+from motcua_platform.timeliness import OpenTimeliness
 from motcua_workflow.domain import (
     Actor,
     AlreadyResolved,
@@ -33,7 +34,6 @@ from motcua_workflow.domain import (
     InvalidValue,
     NotAssignee,
     NotPermitted,
-    OpenTimeliness,
     OutOfOrder,
     event_model_for,
 )
@@ -164,7 +164,7 @@ def test_the_last_step_hands_the_dossier_back_to_the_receiving_unit(
     officer = Actor("dept.specialist", "H15.20", frozenset({"specialist"}))
     (completed,) = case.complete_step(officer, vn(4, 26, 15), handed_to="receiver.lan")
 
-    assert completed.model_extra["to_unit"] == "H15.50.05"
+    assert completed.to_unit == "H15.50.05"
     assert case.control_sheet[-1].to_unit == "H15.50.05"
     with pytest.raises(InvalidTransition):
         case.complete_step(officer, vn(4, 26, 16))
@@ -221,7 +221,7 @@ def test_resolution_fixes_the_timeliness_and_the_return_repeats_it(make_case: Ma
     (returned,) = case.return_result("postal", vn(5, 6, 10))
 
     assert isinstance(resolved, CaseResolved)
-    assert resolved.model_extra["timeliness"] is Timeliness.ON_TIME
+    assert resolved.timeliness is Timeliness.ON_TIME
     assert isinstance(returned, CaseReturned)
     assert returned.timeliness is Timeliness.ON_TIME
     assert case.status is CaseStatus.RETURNED

@@ -9,8 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from motcua_platform.agency import unit_path
-from motcua_platform.calendar import VN_TZ
-from motcua_workflow.calendars import Calendars
+from motcua_platform.calendar import VN_TZ, CalendarProvider
 from motcua_workflow.domain import Actor, Case
 from motcua_workflow.store import CaseStore, task_of
 
@@ -23,7 +22,7 @@ def vn(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def store() -> CaseStore:
-    return CaseStore(SimpleNamespace(collection=None), Calendars({}, {}), 8.0)  # type: ignore[arg-type]
+    return CaseStore(SimpleNamespace(collection=None), CalendarProvider(), 8.0)  # type: ignore[arg-type]
 
 
 def test_unit_path_lists_the_supervising_units() -> None:

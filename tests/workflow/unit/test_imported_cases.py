@@ -44,7 +44,7 @@ def test_the_books_finish_is_recorded_as_decision_and_return(
     case = Case.open(accepted, CODE, cal)
     events = case.pull_events()
     assert [type(e) for e in events] == [CaseResolved, CaseReturned]
-    assert all((e.model_extra or {}).get("imported") for e in events)
+    assert all(e.imported for e in events)
     assert case.imported and case.status is CaseStatus.RETURNED
     assert case.timeliness is timeliness and case.finished_at == finished_at
     assert Case.replay(accepted, CODE, events, cal).to_document() == case.to_document()

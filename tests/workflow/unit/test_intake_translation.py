@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from motcua_platform.calendar import VN_TZ
+from motcua_platform.calendar import VN_TZ, CalendarProvider
 from motcua_platform.contracts.events import (
     CaseResumed,
     CaseStepStarted,
@@ -22,7 +22,6 @@ from motcua_platform.contracts.events import (
     DossierSupplementSubmitted,
     DossierWithdrawalRequested,
 )
-from motcua_workflow.calendars import Calendars
 from motcua_workflow.domain import Case, CaseStatus, InvalidTransition
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.store import CaseStore
@@ -37,7 +36,7 @@ def vn(month: int, day: int, hour: int = 0) -> datetime:
 
 @pytest.fixture
 def store() -> CaseStore:
-    return CaseStore(SimpleNamespace(collection=None), Calendars({}, {}), 8.0)  # type: ignore[arg-type]
+    return CaseStore(SimpleNamespace(collection=None), CalendarProvider(), 8.0)  # type: ignore[arg-type]
 
 
 @pytest.fixture

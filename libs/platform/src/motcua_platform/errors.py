@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
+
+RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
 
 
 class ApiError(Exception):
@@ -39,3 +41,56 @@ class Unavailable(ApiError):
 
 class ConcurrencyConflict(Exception):
     """Another writer changed the aggregate since it was loaded; the command is retried."""
+
+
+class Refusal(Exception):
+    """A legal or business rule refused a value or a command.
+
+    Raised by pure domain code, which knows no HTTP: ``kind`` says how the web layer answers
+    (``invalid`` 422, ``not_found`` 404, ``conflict`` 409, ``forbidden`` 403, ``unauthorized``
+    401) and ``field`` names
+    the part of the request at fault.
+    """
+
+    kind: ClassVar[RefusalKind] = "invalid"
+
+    def __init__(
+        self, code: str, message: str, *, field: str | None = None, details: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The refusal as ``code``, ``message`` and, when known, ``field`` and ``details``."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, field={self.field!r}, {self.message!r})"
+
+
+STATUS_OF_KIND: dict[RefusalKind, int] = {
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "unauthorized": 401,
+}
+
+
+def refusal_error(exc: Refusal) -> ApiError:
+    """A refusal as the one HTTP error shape: ``details`` holds ``field``, ``reason`` and the
+    refusal's own details."""
+    details: dict[str, Any] = {"field": exc.field, "reason": exc.message}
+    if isinstance(exc.details, dict):
+        details.update(exc.details)
+    elif exc.details is not None:
+        details["info"] = exc.details
+    return ApiError(STATUS_OF_KIND[exc.kind], exc.code, exc.message, details)

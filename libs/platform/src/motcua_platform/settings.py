@@ -39,6 +39,13 @@ class PlatformSettings(BaseSettings):
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     relay_lease_seconds: float = Field(default=5.0, gt=0)
 
+    # Working-calendar overrides without a release (domain §4), read by every service through
+    # one CalendarProvider: a JSON file {"days_off": [...], "working_days": [...],
+    # "units": {"<unit code>": {...same keys}}} and/or comma-separated ISO dates for every unit.
+    calendar_overrides_file: str | None = None
+    calendar_days_off: str = ""
+    calendar_working_days: str = ""
+
     @property
     def database(self) -> str:
         return self.db_name or f"motcua_{self.service_name}"

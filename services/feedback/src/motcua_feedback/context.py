@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from motcua_feedback.metrics import FeedbackMetrics, open_complaint_counts
 from motcua_feedback.settings import FeedbackSettings
 from motcua_feedback.store import FeedbackStore
-from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.runtime import ServiceRuntime
 
 
@@ -18,7 +18,7 @@ class FeedbackContext:
     settings: FeedbackSettings
     store: FeedbackStore
     metrics: FeedbackMetrics
-    calendar: WorkingCalendar
+    calendars: CalendarProvider
     kiosk_device_key: bytes
     kiosk_session_key: bytes
     rating_token_key: bytes
@@ -30,7 +30,7 @@ class FeedbackContext:
             settings=settings,
             store=FeedbackStore(runtime.db, settings.service_name),
             metrics=FeedbackMetrics(runtime.metrics.registry),
-            calendar=WorkingCalendar(),
+            calendars=CalendarProvider.from_settings(settings),
             # Read at start-up: a missing or short key stops the service before it serves.
             kiosk_device_key=settings.kiosk_device_key,
             kiosk_session_key=settings.kiosk_session_key,

@@ -188,7 +188,7 @@ def _file(
         procedure_code=cmd.procedure_code or (dossier.procedure_code if dossier else None),
         repeat_of=cmd.repeat_of,
         category=cmd.category,
-        calendar=ctx.calendar,
+        calendar=ctx.calendars.for_unit(unit),
     )
 
 

@@ -7,7 +7,7 @@ import asyncio
 
 from fastapi import FastAPI
 
-from motcua_feedback.api import ROUTERS, install_error_mapping
+from motcua_feedback.api import ROUTERS
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.settings import FeedbackSettings
 from motcua_feedback.store import INDEXES, OUTBOX_COLLECTIONS
@@ -44,7 +44,6 @@ def build_app(settings: FeedbackSettings | None = None) -> FastAPI:
     runtime.add_background("complaints-open-gauge", complaints_gauge)
     app = runtime.create_app("Motcua feedback", DESCRIPTION)
     app.state.feedback = ctx
-    install_error_mapping(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from motcua_feedback.domain import Rating
 from motcua_feedback.domain.instants import stored_instant
+from motcua_platform.timeliness import OpenTimeliness, classify_open
 
 STATES = ("within", "overdue")
 
@@ -53,6 +54,6 @@ def open_complaint_counts(
     tally: Tally[tuple[str, str]] = Tally()
     for doc in open_complaints:
         due = stored_instant(doc.get("due_at"))
-        state = "overdue" if due is not None and now > due else "within"
-        tally[(doc.get("unit") or "", state)] += 1
+        state = OpenTimeliness.WITHIN if due is None else classify_open(due, now)
+        tally[(doc.get("unit") or "", state.value)] += 1
     return dict(tally)

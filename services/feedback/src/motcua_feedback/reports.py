@@ -73,7 +73,7 @@ def complaint_view(
 def _due_soon(ctx: FeedbackContext, complaint: Complaint, now: datetime) -> bool:
     if complaint.due_at is None:
         return False
-    left = ctx.calendar.working_hours_between(now, complaint.due_at)
+    left = ctx.calendars.for_unit(complaint.unit).working_hours_between(now, complaint.due_at)
     return left <= ctx.settings.complaint_warn_before_hours
 
 

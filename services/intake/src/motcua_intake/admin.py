@@ -34,7 +34,7 @@ from motcua_intake.history import import_dossiers
 from motcua_intake.main import build_runtime, build_service
 from motcua_intake.settings import IntakeSettings
 from motcua_intake.store import COLLECTION as DOSSIERS
-from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.calendar import CalendarProvider
 
 COMMANDS = ("units-import", "catalogue-import", "history-import")
 
@@ -126,7 +126,7 @@ def history_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
             unit=args.unit,
             catalogue=catalogue or Catalogue.load_default(),
             units=units or UnitRegistry.load_default(),
-            calendar=WorkingCalendar(),
+            calendar=CalendarProvider.from_settings(settings).for_unit(args.unit),
         )
     except (BookFormatError, UnknownUnit, OSError, ValueError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)

@@ -23,12 +23,12 @@ from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_code import format_dossier_code
 from motcua_intake.domain.errors import DomainError
 from motcua_intake.domain.lookup_secret import new_lookup_secret
-from motcua_intake.domain.personal_id import parse_personal_id, pseudonymous_key
 from motcua_intake.domain.units import choose_competent_unit
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ConcurrencyConflict, Conflict
+from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 # Who may act on a dossier: intake decisions belong to the unit that received it; papers and
 # withdrawal requests may also be handed in where it is decided.

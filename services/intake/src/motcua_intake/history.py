@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_code import parse_dossier_code
 from motcua_intake.domain.history_import import HistoricalDossier, Rejection
-from motcua_intake.domain.personal_id import pseudonymous_key
 from motcua_intake.service import IntakeService
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import ImportedFinish
 from motcua_platform.errors import ConcurrencyConflict
+from motcua_platform.personal_id import pseudonymous_key
 
 
 @dataclass

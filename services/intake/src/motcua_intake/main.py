@@ -17,7 +17,7 @@ from motcua_intake.adapters.applicant_history import ApplicantHistory
 from motcua_intake.adapters.citizen_registry import DemoCitizenRegistry
 from motcua_intake.adapters.dossier_codes import DossierCodes
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
-from motcua_intake.api import install_error_handlers, routers
+from motcua_intake.api import routers
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
@@ -28,6 +28,7 @@ from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_intake.store import INDEXES as DOSSIER_INDEXES
 from motcua_intake.store import DossierStore
 from motcua_intake.subscribers import workflow_handlers
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC
 from motcua_platform.logs import configure_logging
 from motcua_platform.mongo import ensure_indexes as create_indexes
@@ -83,6 +84,7 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
         pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
+        calendars=CalendarProvider.from_settings(settings),
     )
 
 
@@ -101,7 +103,6 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
 
     app = runtime.create_app("Motcua intake", DESCRIPTION)
     app.state.intake = intake
-    install_error_handlers(app)
     for router in routers():
         app.include_router(router)
     _seed_demo_data_on_start(app, settings, intake)

@@ -11,11 +11,11 @@ from motcua_intake.adapters.access_log import Purpose
 from motcua_intake.domain.citizens import APPLICANT_FIELDS
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import UnknownCitizen
-from motcua_intake.domain.personal_id import parse_personal_id, pseudonymous_key
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.handlers import require_scope
 from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
+from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 
 async def citizen(
@@ -79,7 +79,8 @@ def summary(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
         "status": int(dossier.status),
         "status_name": dossier.status.api_name,
         "status_label": dossier.status.label,
-        "due_at": iso(dossier.due_at),
+        "due_at": iso(dossier.due_at),  # the appointment; read appointment_at (kept a version)
+        "appointment_at": iso(dossier.due_at),
         "prefilled_fields": list(dossier.prefilled_fields),
         "receipt_url": None,
         **links(intake, dossier),

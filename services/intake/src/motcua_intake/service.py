@@ -16,7 +16,7 @@ from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import Unit, UnitRegistry
 from motcua_intake.metrics import IntakeMetrics
 from motcua_intake.store import DossierStore
-from motcua_platform.calendar import WorkingCalendar
+from motcua_platform.calendar import CalendarProvider, WorkingCalendar
 
 
 @dataclass
@@ -33,11 +33,11 @@ class IntakeService:
     pseudonym_secret: bytes
     public_base_url: str
     demo_province: DemoProvince | None = None
-    # One statutory calendar for every unit until per-unit overrides are configured.
-    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    calendars: CalendarProvider = field(default_factory=CalendarProvider)
 
     def calendar_for(self, unit: str) -> WorkingCalendar:
-        return self.calendar
+        """The working calendar of ``unit``, with the province's and the unit's overrides."""
+        return self.calendars.for_unit(unit)
 
     def unit(self, code: str, field: str) -> Unit:
         """A unit by agency code; the error names the request field that referred to it."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
 from motcua_platform.runtime import ServiceRuntime
-from motcua_workflow.calendars import Calendars
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.metrics import WorkflowMetrics
@@ -29,7 +29,7 @@ class WorkflowContext:
 
     @classmethod
     def build(cls, runtime: ServiceRuntime, settings: WorkflowSettings) -> WorkflowContext:
-        calendars = Calendars.from_settings(settings)
+        calendars = CalendarProvider.from_settings(settings)
         store = CaseStore(runtime.store(CASES), calendars, settings.warn_before_hours)
         return cls(
             settings=settings,

@@ -15,10 +15,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_platform.contracts.events import CaseEventData, CaseSupplementRequested, Timeliness
+from motcua_platform.timeliness import finish_timeliness, open_timeliness
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
-from motcua_workflow.domain.timeliness import classify_open
 
 # Working hours: half a day up to two working months.
 HOUR_BUCKETS = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 120, 160, 240, 320)
@@ -66,8 +66,12 @@ class WorkflowMetrics:
                 self.supplements.labels(case.unit, "processing").inc()
         if was_finished or case.finished_at is None:
             return
-        # QĐ 766 counts a dossier asked to supplement more than once as late.
-        timeliness = Timeliness.LATE if case.counted_late_qd766 else case.timeliness
+        timeliness = finish_timeliness(
+            case.finished_at,
+            case.original_due_at,
+            supplement_count=case.supplement_count,
+            decided=case.timeliness,
+        )
         self.finished.labels(case.unit, case.procedure_code, str(timeliness)).inc()
         if case.resolved_at is not None and case.processing_hours is not None:
             self.processing_hours.labels(case.procedure_code).observe(case.processing_hours)
@@ -107,11 +111,13 @@ class WorkflowMetrics:
 
 def _open_state(doc: dict[str, Any], at: datetime) -> str:
     """Within / overdue as the summary reports it (QĐ 766 rule 2.1)."""
-    if doc.get("supplement_count", 0) > 1:
-        return "overdue"
     paused = doc.get("paused_since")
-    moment = min(instant(paused), at) if paused is not None else at
-    return classify_open(instant(doc["original_due_at"]), moment).value
+    return open_timeliness(
+        instant(doc["original_due_at"]),
+        at,
+        paused_since=None if paused is None else instant(paused),
+        supplement_count=doc.get("supplement_count", 0),
+    ).value
 
 
 def _due_soon(doc: dict[str, Any], at: datetime) -> bool:

@@ -19,6 +19,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from motcua_platform.agency import unit_path
 from motcua_platform.contracts.events import Timeliness
 from motcua_platform.mongo import IndexSpec
+from motcua_platform.timeliness import period_bounds
 from motcua_workflow.domain import Case, codec
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.reports import (
@@ -28,7 +29,6 @@ from motcua_workflow.domain.reports import (
     Summary,
     average_processing_time,
     non_geographic_intake,
-    period_bounds,
     summarize,
 )
 from motcua_workflow.domain.status import CaseStatus

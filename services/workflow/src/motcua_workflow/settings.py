@@ -17,10 +17,3 @@ class WorkflowSettings(PlatformSettings):
     scan_interval_seconds: float = Field(default=30.0, gt=0)
     gauge_interval_seconds: float = Field(default=30.0, gt=0)
     scan_batch: int = Field(default=500, ge=1)
-
-    # Working-calendar overrides without a release (domain §4): a JSON file
-    # {"days_off": [...], "working_days": [...], "units": {"<unit code>": {...same keys}}} and/or
-    # comma-separated ISO dates for every unit.
-    calendar_overrides_file: str | None = None
-    calendar_days_off: str = ""
-    calendar_working_days: str = ""

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from motcua_platform.agency import unit_path
+from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
 from motcua_platform.mongo import AggregateStore, IndexSpec, Loaded
-from motcua_workflow.calendars import Calendars
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
@@ -69,7 +69,7 @@ class CaseStore:
     """Loads and saves cases and known dossiers with their derived query fields."""
 
     def __init__(
-        self, aggregates: AggregateStore, calendars: Calendars, warn_before_hours: float
+        self, aggregates: AggregateStore, calendars: CalendarProvider, warn_before_hours: float
     ) -> None:
         self.aggregates = aggregates
         self.collection = aggregates.collection

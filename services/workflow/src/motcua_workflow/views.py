@@ -8,10 +8,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from motcua_platform.timeliness import OpenTimeliness, Timeliness, finish_timeliness
 from motcua_workflow.domain import Case, codec
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
-from motcua_workflow.domain.timeliness import Timeliness, classify_open
 from motcua_workflow.store import task_of
 
 
@@ -45,6 +45,9 @@ def case_view(subject: Case | KnownDossier, at: datetime) -> dict[str, Any]:
     if case.stopped_at is not None:
         links["stop_notice"] = f"/cases/{case.code}/stop-notice"
     view.update(
+        # The two instants ``due_at`` / ``original_due_at`` stand for, by name (additive).
+        appointment_at=plain(case.due_at),
+        legal_due_at=plain(case.original_due_at),
         status=int(case.status),
         status_name=case.status.label,
         state=None if open_state is None else open_state.value,
@@ -62,6 +65,8 @@ def known_view(dossier: KnownDossier) -> dict[str, Any]:
         status_name=dossier.status.label,
         due_at=None,
         original_due_at=None,
+        appointment_at=None,
+        legal_due_at=None,
         timeliness=None,
         state=None,
         steps=[],
@@ -79,11 +84,18 @@ def task_item(case: Case, at: datetime) -> dict[str, Any]:
     step = case.current_step
     if case.finished_at is not None:
         # Resolved, waiting to be handed over: its timeliness was fixed at the decision.
-        state = "overdue" if case.timeliness is Timeliness.LATE else "within"
+        late = (
+            finish_timeliness(
+                case.finished_at,
+                case.original_due_at,
+                supplement_count=case.supplement_count,
+                decided=case.timeliness,
+            )
+            is Timeliness.LATE
+        )
+        state = OpenTimeliness.OVERDUE if late else OpenTimeliness.WITHIN
     else:
-        paused = case.open_pause
-        moment = paused.started_at if paused is not None else at
-        state = classify_open(case.original_due_at, moment).value
+        state = case.open_timeliness(at) or OpenTimeliness.WITHIN
     return {
         "code": case.code,
         "procedure_code": case.procedure_code,
@@ -98,8 +110,10 @@ def task_item(case: Case, at: datetime) -> dict[str, Any]:
         "assignee": None if task is None else task.assignee,
         "due_at": plain(case.due_at),
         "original_due_at": plain(case.original_due_at),
+        "appointment_at": plain(case.due_at),
+        "legal_due_at": plain(case.original_due_at),
         "step_due_at": None if step is None else plain(step.due_at),
-        "state": state,
+        "state": state.value,
         "extended": case.extended,
         "accepted_at": plain(case.accepted_at),
     }

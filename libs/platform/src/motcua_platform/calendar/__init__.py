@@ -6,11 +6,14 @@ Deadlines for thủ tục hành chính are counted in *ngày làm việc* / *gi�
 Government's announced day swaps (hoán đổi ngày làm việc) are excluded; swapped Saturdays count.
 
 The statutory part comes from the ``holidays`` package; :class:`CalendarOverrides` adds or
-removes days per year and per unit without a release. The module is pure: no I/O besides reading
-the ``holidays`` data, no clock reads — callers pass every instant explicitly.
+removes days per year and per unit without a release, and :class:`CalendarProvider` gives each
+unit its calendar (the one way every service obtains one). The arithmetic is pure: no I/O
+besides reading the ``holidays`` data and the overrides file, no clock reads — callers pass
+every instant explicitly.
 """
 
 from motcua_platform.calendar._config import VN_TZ, CalendarOverrides, OfficeHours
+from motcua_platform.calendar._provider import CalendarProvider
 from motcua_platform.calendar._working import WorkingCalendar
 
-__all__ = ["VN_TZ", "CalendarOverrides", "OfficeHours", "WorkingCalendar"]
+__all__ = ["VN_TZ", "CalendarOverrides", "CalendarProvider", "OfficeHours", "WorkingCalendar"]

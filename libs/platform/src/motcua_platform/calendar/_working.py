@@ -133,6 +133,28 @@ class WorkingCalendar:
 
     # ----------------------------------------------------------------------------- hours
 
+    def is_office_time(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in a session of a working day (both ends included: a due
+        time of 17:00 or 11:30 is the end of a session, still office time)."""
+        local = self._to_local(moment)
+        if not self.is_working_day(local.date()):
+            return False
+        return any(start <= local <= end for start, end in self._session_bounds(local.date()))
+
+    def next_office_time(self, moment: datetime) -> datetime:
+        """``moment`` itself if it is office time, else the start of the next session of a
+        working day — the nearest instant an office can be asked to be open."""
+        if self.is_office_time(moment):
+            return moment
+        local = self._to_local(moment)
+        day = local.date()
+        if self.is_working_day(day):
+            for start, _ in self._session_bounds(day):
+                if start > local:
+                    return self._from_local(start)
+        first = self.next_working_day(day)
+        return self._from_local(datetime.combine(first, self._sessions[0][0]))
+
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The instant at which ``hours`` giờ làm việc have elapsed counting from ``start``.
 

@@ -8,9 +8,11 @@ personal ID number itself.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from motcua_platform.contracts.status import NationalStatus
 
 
 class Channel(StrEnum):
@@ -42,10 +44,42 @@ class SupplementPolicy(StrEnum):
 
 
 class EventData(BaseModel):
-    """Base of all event payloads. Unknown fields are kept so additive changes pass through."""
+    """Base of all event payloads. Every field a producer sends is declared; unknown fields are
+    still kept, so that a consumer of an older version passes a newer producer's additions on.
+
+    ``renamed`` maps a field's new name to the old one it replaces: both are published and both
+    are read for one version, whichever an event carries.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
     event_type: ClassVar[str]
+    renamed: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_names(cls, data: Any) -> Any:
+        if not cls.renamed or not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for new, old in cls.renamed.items():
+            if data.get(new) is None and data.get(old) is not None:
+                data[new] = data[old]
+            elif data.get(old) is None and data.get(new) is not None:
+                data[old] = data[new]
+        return data
+
+
+# The two instants ``due_at`` has meant, named apart (additive; the old names stay for a version).
+LEGAL_DUE = Field(
+    default=None,
+    description="Thời hạn giải quyết theo quy định: the legal due instant timeliness is measured "
+    "against; moved by supplementation, never by an extension",
+)
+APPOINTMENT = Field(
+    default=None,
+    description="Ngày hẹn trả kết quả: the instant the citizen holds on the receipt; moved by "
+    "supplementation and by the one extension",
+)
 
 
 class ApplicantRef(BaseModel):
@@ -68,6 +102,19 @@ class DocumentRef(BaseModel):
     form: Literal["original", "certified_copy", "photocopy", "electronic"] = "original"
     digitized: bool = False
     reused: bool = False
+    copies: int = Field(default=1, ge=1, description="Số lượng: copies of the component handed in")
+
+
+class FeeLineRef(BaseModel):
+    """A fee as assessed on one dossier (phí, lệ phí), as printed on Mẫu 01."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    amount: int = Field(ge=0, description="VND per unit")
+    quantity: int = Field(default=1, ge=1, description="Units charged")
+    per: str = Field(default="hồ sơ", description="What one unit is (hồ sơ, trang, bản)")
+    exemption: str | None = Field(default=None, description="Code of the miễn/giảm applied")
 
 
 class StepPlan(BaseModel):
@@ -95,6 +142,23 @@ class DossierSubmitted(EventData):
     competent_unit: str
     submitted_at: AwareDatetime
     applicant: ApplicantRef
+    received_at: AwareDatetime | None = Field(
+        default=None, description="Postal channel: when the parcel arrived at the unit"
+    )
+    result_delivery: Literal["counter", "postal", "online"] | None = Field(
+        default=None, description="Where the citizen asked to receive the result"
+    )
+    prefilled_fields: list[str] = Field(
+        default_factory=list,
+        description="Applicant fields filled from data already held (công dân không viết)",
+    )
+    documents: list[DocumentRef] = Field(default_factory=list)
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
+    import_source: str | None = Field(
+        default=None, description="The imported book's file and line, for tracing it back"
+    )
 
 
 class ImportedFinish(BaseModel):
@@ -108,21 +172,31 @@ class ImportedFinish(BaseModel):
 
 class DossierAccepted(DossierSubmitted):
     event_type: ClassVar[str] = "dossier.accepted"
+    renamed: ClassVar[dict[str, str]] = {"legal_due_at": "due_at", "appointment_at": "due_at"}
 
     accepted_at: AwareDatetime
-    due_at: AwareDatetime
-    allotted_hours: float = Field(ge=0)
+    due_at: AwareDatetime = Field(
+        description="Legal due instant, also the first appointment (read legal_due_at or "
+        "appointment_at; kept for one version)"
+    )
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    appointment_at: AwareDatetime | None = APPOINTMENT
+    allotted_hours: float = Field(ge=0, description="Legal processing time in working hours")
     same_day: bool = False
-    prefilled_fields: list[str] = Field(default_factory=list)
     on_the_spot: bool = False
-    documents: list[DocumentRef] = Field(default_factory=list)
     steps: list[StepPlan] = Field(default_factory=list)
     supplement_policy: SupplementPolicy = SupplementPolicy.PAUSE
-    fee_total: int = 0
+    fee_total: int = Field(default=0, description="VND due for the dossier")
+    fees: list[FeeLineRef] = Field(default_factory=list, description="The assessed fee lines")
+    fee_exemptions: list[str] = Field(
+        default_factory=list, description="Codes of the miễn/giảm cases the officer verified"
+    )
     return_counter: str | None = None
-    # Entered from an earlier system's tracking book, not received live; the finish, if the
-    # book records one, is replayed by the workflow as the case's decision and return.
-    imported: bool = False
+    received_by: str | None = Field(default=None, description="The official who accepted it")
+    competent_unit_name: str | None = Field(default=None, description="Printed on the forms")
+    receiving_unit_name: str | None = Field(default=None, description="Printed on the forms")
+    # The finish an imported dossier's tracking book records, for the workflow to record as
+    # the case's decision and return.
     imported_finish: ImportedFinish | None = None
 
 
@@ -134,6 +208,9 @@ class DossierSupplementRequestedAtIntake(EventData):
     competent_unit: str
     reasons: list[str]
     missing_components: list[str] = Field(default_factory=list)
+    channel: Channel | None = None
+    count: int | None = Field(default=None, ge=1, description="Requests so far, this one included")
+    guided_by: str | None = Field(default=None, description="The official who wrote Mẫu 02")
     at: AwareDatetime
 
 
@@ -145,6 +222,7 @@ class DossierRefused(EventData):
     competent_unit: str
     channel: Channel
     reasons: list[str] = Field(min_length=1)
+    refused_by: str | None = Field(default=None, description="The official who wrote Mẫu 03")
     at: AwareDatetime
 
 
@@ -152,6 +230,9 @@ class DossierSupplementSubmitted(EventData):
     event_type: ClassVar[str] = "dossier.supplement_submitted"
 
     documents: list[DocumentRef]
+    stage: Literal["intake", "processing"] | None = Field(
+        default=None, description="Whether the request answered was at intake or in processing"
+    )
     at: AwareDatetime
 
 
@@ -159,6 +240,9 @@ class DossierWithdrawalRequested(EventData):
     event_type: ClassVar[str] = "dossier.withdrawal_requested"
 
     reason: str
+    status_before: NationalStatus | None = Field(
+        default=None, description="The status the dossier had when the citizen asked"
+    )
     at: AwareDatetime
 
 
@@ -172,6 +256,10 @@ class CaseEventData(EventData):
     unit: str
     procedure_code: str
     at: AwareDatetime
+    status: NationalStatus | None = Field(
+        default=None,
+        description="TrangThaiHoSo 1–10 of the case after this event (absent before this version)",
+    )
 
 
 class CaseStepStarted(CaseEventData):
@@ -181,8 +269,8 @@ class CaseStepStarted(CaseEventData):
     name: str
     step_unit: str
     assignee: str | None = None
-    allotted_hours: float = Field(ge=0)
-    due_at: AwareDatetime
+    allotted_hours: float = Field(ge=0, description="Working hours allotted to the step")
+    due_at: AwareDatetime = Field(description="Due instant of the step (not of the dossier)")
 
 
 class CaseStepCompleted(CaseEventData):
@@ -192,8 +280,12 @@ class CaseStepCompleted(CaseEventData):
     name: str
     step_unit: str
     assignee: str | None = None
-    allotted_hours: float = Field(ge=0)
-    timeliness: Timeliness
+    allotted_hours: float = Field(ge=0, description="Working hours allotted to the step")
+    timeliness: Timeliness = Field(description="The step against its own due instant")
+    completed_by: str | None = None
+    handed_to: str | None = Field(default=None, description="Who receives the dossier next")
+    to_unit: str | None = Field(default=None, description="The unit that receives it next")
+    step_due_at: AwareDatetime | None = Field(default=None, description="Due instant of the step")
 
 
 class CaseSupplementRequested(CaseEventData):
@@ -201,64 +293,132 @@ class CaseSupplementRequested(CaseEventData):
 
     reason: str
     policy: SupplementPolicy
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, description="Requests so far; more than one is late (QĐ 766)")
+    stage: Literal["intake", "processing"] = "processing"
+    missing_components: list[str] = Field(default_factory=list)
 
 
 class CaseResumed(CaseEventData):
     event_type: ClassVar[str] = "case.resumed"
+    renamed: ClassVar[dict[str, str]] = {
+        "appointment_at": "new_due_at",
+        "legal_due_at": "original_due_at",
+    }
 
     policy: SupplementPolicy
-    new_due_at: AwareDatetime
+    new_due_at: AwareDatetime = Field(description="The new appointment (read appointment_at)")
+    original_due_at: AwareDatetime | None = Field(
+        default=None, description="The new legal due instant (read legal_due_at)"
+    )
+    appointment_at: AwareDatetime | None = APPOINTMENT
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    paused_at: AwareDatetime | None = Field(default=None, description="When the wait began")
+    pause_hours: float | None = Field(default=None, ge=0, description="Working hours waited")
+    step: int | None = Field(default=None, ge=0, description="The step the wait interrupted")
+    step_due_at: AwareDatetime | None = Field(default=None, description="Its new due instant")
 
 
 class CaseExtended(CaseEventData):
     event_type: ClassVar[str] = "case.extended"
+    renamed: ClassVar[dict[str, str]] = {
+        "appointment_at": "new_due_at",
+        "legal_due_at": "original_due_at",
+    }
 
     reason: str
-    original_due_at: AwareDatetime
-    new_due_at: AwareDatetime
+    original_due_at: AwareDatetime = Field(description="Legal due, unchanged (read legal_due_at)")
+    new_due_at: AwareDatetime = Field(description="The new appointment (read appointment_at)")
+    appointment_at: AwareDatetime | None = APPOINTMENT
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    previous_appointment: AwareDatetime | None = Field(
+        default=None, description="The appointment the apology letter (Mẫu 04) replaces"
+    )
+    by: str | None = None
 
 
 class CaseDeadlineWarning(CaseEventData):
     event_type: ClassVar[str] = "case.deadline_warning"
+    renamed: ClassVar[dict[str, str]] = {"legal_due_at": "due_at"}
 
-    due_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="Legal due instant (read legal_due_at)")
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    remaining_working_hours: float | None = Field(default=None, description="Working hours left")
 
 
 class CaseOverdue(CaseEventData):
     event_type: ClassVar[str] = "case.overdue"
+    renamed: ClassVar[dict[str, str]] = {"legal_due_at": "due_at"}
 
-    due_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="Legal due instant (read legal_due_at)")
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
 
 
 class CaseResolved(CaseEventData):
     event_type: ClassVar[str] = "case.resolved"
+    renamed: ClassVar[dict[str, str]] = {"legal_due_at": "due_at"}
 
     outcome: Literal["approved", "denied"]
     result_reference: str | None = None
     electronic_result: bool = False
+    timeliness: Timeliness | None = Field(
+        default=None, description="Fixed at the decision against the legal due instant"
+    )
+    processing_hours: float | None = Field(
+        default=None, ge=0, description="Thời gian giải quyết in working hours (QĐ 766 2.2)"
+    )
+    due_at: AwareDatetime | None = Field(default=None, description="Read legal_due_at")
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    on_the_spot: bool = Field(default=False, description="Resolved in the same visit")
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
+    by: str | None = None
 
 
 class CaseReturned(CaseEventData):
     event_type: ClassVar[str] = "case.returned"
+    renamed: ClassVar[dict[str, str]] = {
+        "legal_due_at": "due_at",
+        "appointment_at": "appointment_due_at",
+    }
 
     returned_at: AwareDatetime
     channel: Channel
     timeliness: Timeliness
-    due_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="Legal due instant (read legal_due_at)")
+    appointment_due_at: AwareDatetime | None = Field(
+        default=None, description="The appointment (read appointment_at)"
+    )
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    appointment_at: AwareDatetime | None = APPOINTMENT
     applicant_name: str | None = None
     counter: str | None = None
     procedure_name: str | None = None
     returned_by: str | None = None
+    on_the_spot: bool = Field(default=False, description="Resolved in the same visit")
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
 
 
 class CaseStopped(CaseEventData):
     event_type: ClassVar[str] = "case.stopped"
+    renamed: ClassVar[dict[str, str]] = {"legal_due_at": "due_at"}
 
     reason: str
     stage: str
     fee_settlement: str | None = None
     timeliness: Timeliness | None = None
+    processing_hours: float | None = Field(
+        default=None, ge=0, description="Working hours spent before the stop"
+    )
+    pause_hours: float | None = Field(
+        default=None, ge=0, description="Working hours of a wait still running at the stop"
+    )
+    withdrawal: bool = Field(default=False, description="Stopped at the citizen's request")
+    due_at: AwareDatetime | None = Field(default=None, description="Read legal_due_at")
+    legal_due_at: AwareDatetime | None = LEGAL_DUE
+    by: str | None = None
 
 
 class CaseStepAssigned(CaseEventData):
@@ -271,7 +431,7 @@ class CaseStepAssigned(CaseEventData):
     step_unit: str
     assignee: str
     assigned_by: str
-    due_at: AwareDatetime
+    due_at: AwareDatetime = Field(description="Due instant of the step (not of the dossier)")
 
 
 class CasePaymentRequested(CaseEventData):

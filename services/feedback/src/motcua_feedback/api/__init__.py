@@ -1,8 +1,7 @@
 """HTTP: request → command or query, with auth and unit-scope checks; no business rule here."""
 
 from motcua_feedback.api import admin, complaints, kiosk, ratings
-from motcua_feedback.api.errors import install as install_error_mapping
 
 ROUTERS = (kiosk.router, ratings.router, complaints.router, admin.router)
 
-__all__ = ["ROUTERS", "install_error_mapping"]
+__all__ = ["ROUTERS"]

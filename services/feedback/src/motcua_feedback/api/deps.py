@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -11,22 +11,20 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from motcua_feedback.context import FeedbackContext
+from motcua_platform.auth import roles
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 from motcua_platform.http.security import require_roles
+from motcua_platform.timeliness import period_bounds
 
-# Who may do what (architecture §9). Auditors read; they never change anything.
-OFFICIALS = ("receiver", "specialist", "leader", "admin")
-READERS = ("receiver", "specialist", "leader", "admin", "auditor")
-SUMMARY_READERS = ("receiver", "leader", "admin", "auditor")
-
-an_official = require_roles(*OFFICIALS)
-a_reader = require_roles(*READERS)
-a_summary_reader = require_roles(*SUMMARY_READERS)
-a_token_printer = require_roles("receiver", "leader", "admin")
-# A kiosk device link makes a tablet the counter's kiosk: handed out by the unit's leadership.
-a_kiosk_issuer = require_roles("leader", "admin")
-an_admin = require_roles("admin")
+# Role dependencies from the one roles table (auditors read; they never change anything).
+READERS = roles.READERS
+an_official = require_roles(*roles.COMPLAINT_HANDLERS)
+a_reader = require_roles(*roles.READERS)
+a_summary_reader = require_roles(*roles.REPORT_READERS)
+a_token_printer = require_roles(*roles.TOKEN_PRINTERS)
+a_kiosk_issuer = require_roles(*roles.KIOSK_ISSUERS)
+an_admin = require_roles(*roles.ADMINS)
 
 
 def context(request: Request) -> FeedbackContext:
@@ -57,8 +55,8 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
         return None
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value) + timedelta(days=1 if end else 0)
-            return datetime.combine(day, time(), VN_TZ)
+            day = date.fromisoformat(value)
+            return period_bounds(day, day)[1 if end else 0]
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ApiError(

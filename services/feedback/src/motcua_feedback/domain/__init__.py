@@ -9,7 +9,7 @@
   online rating carries.
 """
 
-from motcua_feedback.domain.complaint import ComplainantContact, Complaint, answer_timeliness
+from motcua_feedback.domain.complaint import ComplainantContact, Complaint
 from motcua_feedback.domain.errors import (
     AlreadyAnswered,
     AlreadyRated,
@@ -73,7 +73,6 @@ __all__ = [
     "TokenAlreadyUsed",
     "TokenSource",
     "UnknownIndicator",
-    "answer_timeliness",
     "complaint_summary",
     "counter_unit",
     "dossier_satisfaction",

@@ -29,7 +29,7 @@ from motcua_feedback.domain.events import (
     PrivateEvent,
 )
 from motcua_feedback.domain.instants import instant, stored_instant
-from motcua_platform.calendar import VN_TZ, WorkingCalendar
+from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     ComplaintAnswered,
     ComplaintAnswerRated,
@@ -38,13 +38,18 @@ from motcua_platform.contracts.events import (
     EventData,
     Timeliness,
 )
+from motcua_platform.timeliness import (
+    HOURS_PER_WORKING_DAY,
+    OpenTimeliness,
+    classify_finish,
+    classify_open,
+)
 
 __all__ = ["ComplainantContact", "Complaint", "ComplaintCategory", "DeadlineCalendar"]
 
 COMPLAINT_CATEGORIES: tuple[str, ...] = get_args(ComplaintCategory)
 # QĐ 766 indicator 5.2: answer within 15 working days; the calendar counts 8 h per working day.
 ANSWER_WORKING_DAYS = 15
-HOURS_PER_WORKING_DAY = 8
 ANSWER_WORKING_HOURS = ANSWER_WORKING_DAYS * HOURS_PER_WORKING_DAY
 
 ComplaintState = Literal["within", "overdue", "answered"]
@@ -63,16 +68,6 @@ class DeadlineCalendar(Protocol):
 def _default_calendar() -> WorkingCalendar:
     # One shared instance: the calendar caches working-day answers.
     return WorkingCalendar()
-
-
-def answer_timeliness(answered_at: datetime, due_at: datetime) -> Timeliness:
-    """Trước hạn / đúng hạn / quá hạn, as for dossiers (architecture §3): early before the due
-    date, on time on the due date up to the due time, late after it. Dates are read in Vietnam."""
-    if answered_at > due_at:
-        return Timeliness.LATE
-    if answered_at.astimezone(VN_TZ).date() < due_at.astimezone(VN_TZ).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 @dataclass
@@ -200,7 +195,7 @@ class Complaint:
                 unit=self.unit,
                 dossier_code=self.dossier_code,
                 due_at=self.due_at,
-                timeliness=answer_timeliness(at, self.due_at),
+                timeliness=classify_finish(at, self.due_at),
                 at=at,
                 complaint_id=self.id,
             )
@@ -223,7 +218,9 @@ class Complaint:
 
     def is_overdue(self, now: datetime) -> bool:
         """Quá hạn: still unanswered after the due time."""
-        return self.answered_at is None and self.due_at is not None and instant(now) > self.due_at
+        if self.answered_at is not None or self.due_at is None:
+            return False
+        return classify_open(self.due_at, instant(now)) is OpenTimeliness.OVERDUE
 
     def state(self, now: datetime) -> ComplaintState:
         """``within`` / ``overdue`` while open (the ``motcua_complaints_open`` gauge), else

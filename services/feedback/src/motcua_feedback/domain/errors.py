@@ -1,14 +1,18 @@
 """Why a feedback command was refused.
 
-Each error carries a stable ``code`` so the API layer can map it to a status and to the JSON error
-body without parsing messages; the messages are in Vietnamese because the kiosk and the online form
-show them to the citizen as they are.
+Each error carries a stable ``code`` and a ``kind`` so the platform's one error mapping answers
+with the right status and the JSON error body without parsing messages; the messages are in
+Vietnamese because the kiosk and the online form show them to the citizen as they are.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
 
-class FeedbackError(Exception):
+from motcua_platform.errors import Refusal, RefusalKind
+
+
+class FeedbackError(Refusal):
     """Base of every refusal raised by the feedback domain.
 
     ``field`` names the part of the request at fault (``indicators.7``, ``token``) so the API
@@ -19,10 +23,7 @@ class FeedbackError(Exception):
     field: str | None = None
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
+        super().__init__(type(self).code, message, field=field or type(self).field)
 
 
 # ------------------------------------------------------------------------------- ratings
@@ -31,6 +32,7 @@ class FeedbackError(Exception):
 class NotRateable(FeedbackError):
     """The dossier is unknown to feedback or its result has not been returned (chưa trả kết quả)."""
 
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "not_rateable"
     field = "dossier_code"
 
@@ -43,6 +45,7 @@ class NotRateable(FeedbackError):
 class AlreadyRated(FeedbackError):
     """One rating per dossier: a second one would count the same service twice."""
 
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "already_rated"
     field = "dossier_code"
 
@@ -54,6 +57,7 @@ class AlreadyRated(FeedbackError):
 class InvalidToken(FeedbackError):
     """The online rating token is missing, wrong or already used (mã đánh giá dùng một lần)."""
 
+    kind: ClassVar[RefusalKind] = "forbidden"
     code = "invalid_token"
     field = "token"
 
@@ -66,6 +70,8 @@ class InvalidToken(FeedbackError):
 class TokenAlreadyUsed(InvalidToken):
     """The one-time token has served its rating; a second use is refused, not re-counted."""
 
+    # The token did work once: a conflict with that rating, not a forgery.
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "token_used"
 
     def __init__(self, dossier_code: str) -> None:
@@ -75,6 +81,7 @@ class TokenAlreadyUsed(InvalidToken):
 class KioskNotAllowed(FeedbackError):
     """A kiosk may rate only the dossier just returned at its own counter (quầy trả kết quả)."""
 
+    kind: ClassVar[RefusalKind] = "forbidden"
     code = "kiosk_not_allowed"
     field = "kiosk_session"
 
@@ -91,6 +98,8 @@ class InvalidKioskDevice(FeedbackError):
     """The caller did not prove it is the counter's own kiosk (thiết bị đánh giá tại quầy): its
     device token is wrong, or was issued for another counter or under an earlier key."""
 
+    # Not (yet) the counter's kiosk: prove it with the device token.
+    kind: ClassVar[RefusalKind] = "unauthorized"
     code = "invalid_kiosk_device"
     field = "X-Kiosk-Device"
 
@@ -155,6 +164,7 @@ class InvalidComplaint(FeedbackError):
 class AlreadyAnswered(FeedbackError):
     """A PAKN is answered once; a correction is a new PAKN."""
 
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "already_answered"
 
     def __init__(self, complaint_id: str) -> None:
@@ -165,6 +175,7 @@ class AlreadyAnswered(FeedbackError):
 class NotAnswered(FeedbackError):
     """The citizen can only rate an answer that exists."""
 
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "not_answered"
 
     def __init__(self, complaint_id: str) -> None:
@@ -175,6 +186,7 @@ class NotAnswered(FeedbackError):
 class AnswerAlreadyRated(FeedbackError):
     """The citizen's satisfaction with an answer is given once (it feeds QĐ 766 indicator 5.3)."""
 
+    kind: ClassVar[RefusalKind] = "conflict"
     code = "answer_already_rated"
 
     def __init__(self, complaint_id: str) -> None:

@@ -42,6 +42,7 @@ from motcua_platform.contracts.events import (
     Timeliness,
     data_model_for,
 )
+from motcua_platform.timeliness import counted_late_qd766
 
 RatingChannel = Literal["kiosk", "online", "paper"]
 RATING_LEVELS: tuple[str, ...] = get_args(RatingLevel)
@@ -50,8 +51,6 @@ RATING_CHANNELS: tuple[str, ...] = get_args(RatingChannel)
 # 32 random bytes: the token is the only secret guarding the online form, so it must not be
 # guessable from the dossier code (which is printed and spoken aloud at the counter).
 TOKEN_BYTES = 32
-# QĐ 766 counts a dossier asked to supplement more than once as overdue (domain.md §1.6).
-_SUPPLEMENTS_COUNTED_AS_OVERDUE = 2
 
 
 class TokenSource(Protocol):
@@ -284,7 +283,7 @@ class DossierRecord:
                 self._add_official(event.assignee)
             case CaseSupplementRequested():
                 self.supplement_requests = max(self.supplement_requests, event.count)
-                if event.count >= _SUPPLEMENTS_COUNTED_AS_OVERDUE:
+                if counted_late_qd766(event.count):
                     self._mark_overdue(event.at)
             case RatingTokenIssued():
                 self.token_hash = event.token_hash

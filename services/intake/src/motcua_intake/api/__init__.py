@@ -6,9 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from motcua_intake.api import catalogue, citizens, dossiers, forms, lookup
-from motcua_intake.api.errors import install_error_handlers
 
-__all__ = ["install_error_handlers", "routers"]
+__all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:

@@ -9,9 +9,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from motcua_intake.api.deps import intake_of
-from motcua_intake.domain.procedures import HOURS_PER_WORKING_DAY, Procedure, ProcedureVersion
+from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.units import Unit
 from motcua_intake.service import IntakeService
+from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
 router = APIRouter(tags=["catalogue"])
 

@@ -9,14 +9,14 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from motcua_intake.service import IntakeService
-from motcua_platform.auth import ROLES, Principal
+from motcua_platform.auth import Principal, roles
 from motcua_platform.http.security import require_roles
 from motcua_platform.runtime import ServiceRuntime
 
 # Intake commands are the one-stop counter's (the national portal's integration account holds
 # the receiver role too); any official may read within their scope.
-receiver = require_roles("receiver")
-official = require_roles(*sorted(ROLES))
+receiver = require_roles(*roles.RECEIVERS)
+official = require_roles(*roles.READERS)
 
 IDEMPOTENCY_KEY_DOC = "Repeating a request with the same key returns the first answer"
 

@@ -57,7 +57,8 @@ async def lookup(
         "status": int(status),
         "status_name": status.api_name,
         "status_label": status.label,
-        "due_at": iso(doc.get("due_at")),
+        "due_at": iso(doc.get("due_at")),  # read appointment_at (kept for a version)
+        "appointment_at": iso(doc.get("due_at")),
     }
     if _wants_html(request):
         return HTMLResponse(render_lookup_html(view))

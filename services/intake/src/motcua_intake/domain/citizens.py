@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from motcua_intake.data import load_json
 from motcua_intake.domain.errors import ApplicantIncomplete, InvalidApplicant
-from motcua_intake.domain.personal_id import Gender, parse_personal_id
+from motcua_platform.personal_id import Gender, parse_personal_id
 
 MaritalStatus = Literal["single", "married", "divorced", "widowed"]
 
@@ -61,7 +61,7 @@ class CitizenRecord(BaseModel):
 
     @model_validator(mode="after")
     def _agrees_with_personal_id(self) -> CitizenRecord:
-        decoded = parse_personal_id(self.personal_id)
+        decoded = parse_personal_id(self.personal_id, today=None)
         if decoded.gender != self.gender or decoded.birth_year != self.date_of_birth.year:
             raise ValueError(f"record {decoded.masked} disagrees with its personal ID number")
         return self

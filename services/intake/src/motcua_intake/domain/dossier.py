@@ -47,7 +47,7 @@ from motcua_intake.domain.errors import (
     WithdrawalNotAllowed,
 )
 from motcua_intake.domain.fees import FeeLine, assess_fees, unknown_exemptions
-from motcua_intake.domain.instants import instant, stored_instant
+from motcua_intake.domain.instants import instant
 from motcua_intake.domain.lookup_secret import new_lookup_secret
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
@@ -405,6 +405,8 @@ class Dossier:
                 applicant=self._applicant_ref(self.applicant_key),
                 accepted_at=at,
                 due_at=instant(due_at, "due_at"),
+                legal_due_at=instant(due_at, "due_at"),
+                appointment_at=instant(due_at, "due_at"),
                 allotted_hours=self.rules.legal_hours,
                 same_day=self.rules.same_day,
                 prefilled_fields=list(self.prefilled_fields),
@@ -526,7 +528,7 @@ class Dossier:
         if not reason or not reason.strip():
             raise ReasonRequired(field="reason", what="a withdrawal request")
         self._record(
-            DossierWithdrawalRequested(reason=reason.strip(), at=at, status_before=int(self.status))
+            DossierWithdrawalRequested(reason=reason.strip(), at=at, status_before=self.status)
         )
 
     def observe_workflow_status(
@@ -575,30 +577,28 @@ class Dossier:
             # DossierAccepted extends DossierSubmitted, so it must be matched first.
             case DossierAccepted():
                 self._apply_submitted(event)
-                extra = event.model_extra or {}
                 self.status = DossierStatus.ACCEPTED
                 self.documents = [Document.from_data(d) for d in event.documents]
                 self.acceptance = Acceptance(
                     accepted_at=event.accepted_at,
-                    due_at=event.due_at,
-                    original_due_at=event.due_at,
+                    due_at=event.appointment_at or event.due_at,
+                    original_due_at=event.legal_due_at or event.due_at,
                     allotted_hours=event.allotted_hours,
                     same_day=event.same_day,
                     on_the_spot=event.on_the_spot,
                     steps=list(event.steps),
-                    fee_lines=[FeeLine.model_validate(x) for x in extra.get("fees") or []],
+                    fee_lines=[FeeLine.model_validate(line.model_dump()) for line in event.fees],
                     fee_total=event.fee_total,
-                    fee_exemptions=list(extra.get("fee_exemptions") or []),
+                    fee_exemptions=list(event.fee_exemptions),
                     return_counter=event.return_counter,
-                    received_by=extra.get("received_by"),
+                    received_by=event.received_by,
                 )
                 self.imported = event.imported
                 self.last_event_at = event.accepted_at
             case DossierSubmitted():
                 self._apply_submitted(event)
-                extra = event.model_extra or {}
                 self.status = DossierStatus.SUBMITTED
-                self.documents = [Document.from_data(d) for d in extra.get("documents") or []]
+                self.documents = [Document.from_data(d) for d in event.documents]
                 self.last_event_at = event.submitted_at
             case DossierSupplementRequestedAtIntake():
                 self.status = DossierStatus.SUPPLEMENT_REQUESTED
@@ -617,7 +617,7 @@ class Dossier:
                 self.refused_at = event.at
                 self.last_event_at = event.at
             case DossierSupplementSubmitted():
-                stage = (event.model_extra or {}).get("stage", "intake")
+                stage = event.stage or "intake"
                 documents = tuple(Document.from_data(d) for d in event.documents)
                 self.documents = self.documents + list(documents)
                 self.supplements.append(
@@ -631,10 +631,8 @@ class Dossier:
                     self.status = DossierStatus.SUBMITTED
                 self.last_event_at = event.at
             case DossierWithdrawalRequested():
-                before = (event.model_extra or {}).get("status_before", int(self.status))
-                self.withdrawal = Withdrawal(
-                    reason=event.reason, at=event.at, status_before=DossierStatus(before)
-                )
+                before = event.status_before or self.status
+                self.withdrawal = Withdrawal(reason=event.reason, at=event.at, status_before=before)
                 self.status = DossierStatus.WITHDRAWAL_REQUESTED
                 self.last_event_at = event.at
             case _:
@@ -642,7 +640,6 @@ class Dossier:
                 raise TypeError(f"a dossier does not apply {type(event).__name__}")
 
     def _apply_submitted(self, event: DossierSubmitted) -> None:
-        extra = event.model_extra or {}
         self.procedure_code = event.procedure_code
         self.procedure_version = event.procedure_version
         self.procedure_name = event.procedure_name
@@ -650,14 +647,10 @@ class Dossier:
         self.receiving_unit = event.receiving_unit
         self.competent_unit = event.competent_unit
         self.submitted_at = event.submitted_at
-        self.received_at = stored_instant(extra.get("received_at")) or event.submitted_at
+        self.received_at = event.received_at or event.submitted_at
         self.applicant_key = event.applicant.key
-        self.prefilled_fields = list(
-            event.prefilled_fields
-            if isinstance(event, DossierAccepted)
-            else extra.get("prefilled_fields") or []
-        )
-        self.result_delivery = extra.get("result_delivery") or _DEFAULT_DELIVERY[self.channel]
+        self.prefilled_fields = list(event.prefilled_fields)
+        self.result_delivery = event.result_delivery or _DEFAULT_DELIVERY[self.channel]
 
     def _record(self, event: EventData) -> None:
         self.apply(event)

@@ -7,48 +7,25 @@ dossier's current state forbids it).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-ErrorKind = Literal["invalid", "not_found", "conflict"]
+from motcua_platform.errors import Refusal, RefusalKind
 
 
-class DomainError(Exception):
+class DomainError(Refusal):
     """A rule of the domain refused a command or a value."""
-
-    kind: ClassVar[ErrorKind] = "invalid"
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, details: Any = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.details = details
-
-    def to_dict(self) -> dict[str, Any]:
-        """The error body the API returns under ``"error"``."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        if self.details is not None:
-            body["details"] = self.details
-        return body
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, field={self.field!r}, {self.message!r})"
 
 
 class NotFound(DomainError):
     """A referenced thing (procedure, unit, citizen) does not exist."""
 
-    kind: ClassVar[ErrorKind] = "not_found"
+    kind: ClassVar[RefusalKind] = "not_found"
 
 
 class Conflict(DomainError):
     """The command is well-formed but the current state forbids it."""
 
-    kind: ClassVar[ErrorKind] = "conflict"
+    kind: ClassVar[RefusalKind] = "conflict"
 
 
 class UnknownProcedure(NotFound):
@@ -80,15 +57,6 @@ class RoutingFailed(DomainError):
 
     def __init__(self, message: str, field: str = "competent_unit") -> None:
         super().__init__("competent_unit_undetermined", message, field=field)
-
-
-class InvalidPersonalId(DomainError):
-    """A số định danh cá nhân that cannot exist. ``problem`` says which part is wrong."""
-
-    def __init__(self, field: str, reason: str, *, problem: str = "format") -> None:
-        super().__init__("invalid_personal_id", reason, field=field, details={"problem": problem})
-        self.reason = reason
-        self.problem = problem
 
 
 class ApplicantIncomplete(DomainError):

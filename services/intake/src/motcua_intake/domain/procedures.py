@@ -23,9 +23,9 @@ from motcua_intake.data import load_json
 from motcua_intake.domain.errors import ProcedureNotInForce, UnknownProcedure
 from motcua_intake.domain.fees import Fee
 from motcua_platform.contracts.events import Channel, StepPlan, SupplementPolicy
+from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
-# 1 ngày làm việc = 8 giờ làm việc; legal times are stored in hours so half days work.
-HOURS_PER_WORKING_DAY = 8.0
+# Legal times are stored in working hours, so half days work.
 
 Role = Literal["receiver", "specialist", "leader"]
 DocumentForm = Literal["original", "certified_copy", "photocopy", "electronic"]

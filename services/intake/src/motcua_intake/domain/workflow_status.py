@@ -1,8 +1,7 @@
 """What the workflow's events mean for the status a citizen sees on the public lookup.
 
-Intake does not decide processing; it mirrors the status the workflow service publishes, the same
-way the workflow's own case moves: a dossier stays "Được tiếp nhận" (2) until its first
-hand-over, then "Đang xử lý" (4); the result is 9, its hand-over 10, a stop 8.
+Intake does not decide processing: it mirrors the national status (1–10) the workflow service
+publishes on every ``case.*`` event, and the appointment a resumption or an extension moves.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import Conflict
 from motcua_intake.domain.instants import stored_instant
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
+from motcua_platform.contracts import EVENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,12 @@ class Observation:
 
     status: DossierStatus | None = None
     due_at: datetime | None = None
-    leaves_intake: bool = False  # the first hand-over: 2 → 4, nothing otherwise
 
 
-_STATUS_OF: dict[str, DossierStatus] = {
-    "case.supplement_requested": DossierStatus.SUPPLEMENT_REQUESTED,
-    "case.payment_requested": DossierStatus.AWAITING_PAYMENT,
-    "case.payment_received": DossierStatus.PROCESSING,
-    "case.resolved": DossierStatus.RESOLVED,
-    "case.returned": DossierStatus.RETURNED,
-    "case.stopped": DossierStatus.STOPPED,
-}
-_HAND_OVERS = frozenset({"case.step_assigned", "case.step_completed"})
-# Types whose effect is a new due time: after a restart or pause, and after the one extension.
-_NEW_DUE_AT = {"case.resumed": DossierStatus.PROCESSING, "case.extended": None}
-
-OBSERVED_TYPES = frozenset({*_STATUS_OF, *_HAND_OVERS, *_NEW_DUE_AT})
+# Every workflow event may carry the status it leaves the case in; the lookup shows them all.
+OBSERVED_TYPES = frozenset(name for name in EVENT_TYPES if name.startswith("case."))
+# Before the appointment had its own name, these types carried it as ``new_due_at``.
+_OLD_APPOINTMENT_NAME = frozenset({"case.resumed", "case.extended"})
 
 
 class NotAccepted(Conflict):
@@ -54,17 +44,22 @@ class NotAccepted(Conflict):
 
 
 def observation_for(event_type: str, data: Mapping[str, Any]) -> Observation | None:
-    """The change an event of ``event_type`` brings, or ``None`` for events the lookup does not
-    show (step starts, deadline warnings, …)."""
-    if event_type in _STATUS_OF:
-        return Observation(status=_STATUS_OF[event_type])
-    if event_type in _HAND_OVERS:
-        return Observation(leaves_intake=True)
-    if event_type in _NEW_DUE_AT:
-        return Observation(
-            status=_NEW_DUE_AT[event_type], due_at=stored_instant(data["new_due_at"])
-        )
-    return None
+    """The status the workflow published with the event (``status``, 1–10) and the new
+    appointment it brings, or ``None`` when the event changes neither for the lookup.
+
+    Intake does not re-derive the status from the event type: the workflow service decides it.
+    Statuses intake sets itself (withdrawal requested) or that are not the workflow's are not
+    mirrored."""
+    raw = data.get("status")
+    status = DossierStatus(int(raw)) if raw is not None else None
+    if status not in WORKFLOW_STATUSES:
+        status = None
+    due = data.get("appointment_at")
+    if due is None and event_type in _OLD_APPOINTMENT_NAME:
+        due = data.get("new_due_at")
+    if status is None and due is None:
+        return None
+    return Observation(status=status, due_at=stored_instant(due))
 
 
 def observe(dossier: Dossier, observation: Observation, at: datetime | None) -> bool:
@@ -72,8 +67,6 @@ def observe(dossier: Dossier, observation: Observation, at: datetime | None) -> 
     if dossier.acceptance is None:
         raise NotAccepted(dossier.code, "a processing event")
     status = observation.status
-    if observation.leaves_intake:
-        status = DossierStatus.PROCESSING if dossier.status is DossierStatus.ACCEPTED else None
     if status is None:
         if observation.due_at is None or dossier.status not in WORKFLOW_STATUSES:
             return False

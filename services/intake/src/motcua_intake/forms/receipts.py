@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from motcua_intake.domain.dossier import Dossier
-from motcua_intake.forms.formatting import time_text
 from motcua_intake.forms.pdf import FontNotFound, find_font, render_receipt_pdf
 from motcua_intake.forms.view import lookup_url, receipt_view, refusal_view, supplement_view
+from motcua_platform.form_text import time_and_date
 
 __all__ = [
     "FontNotFound",
@@ -86,7 +86,7 @@ def render_lookup_html(view: dict[str, Any]) -> str:
     """The public lookup as a phone shows it after scanning the receipt's QR code."""
     due = view.get("due_at")
     due_text = (
-        time_text(datetime.fromisoformat(due)) if due else "Chưa có (hồ sơ chưa được tiếp nhận)"
+        time_and_date(datetime.fromisoformat(due)) if due else "Chưa có (hồ sơ chưa được tiếp nhận)"
     )
     return (
         _environment()

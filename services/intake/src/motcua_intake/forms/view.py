@@ -14,10 +14,10 @@ from motcua_intake.domain.documents import Document
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import InvalidStatus
 from motcua_intake.domain.lookup_secret import printable_secret
-from motcua_intake.domain.personal_id import mask
 from motcua_intake.domain.procedures import Component
 from motcua_intake.domain.status import DossierStatus
-from motcua_intake.forms.formatting import legal_time_text, money_text, place_date_text, time_text
+from motcua_platform.form_text import money, place_date, time_and_date, working_time
+from motcua_platform.personal_id import mask
 
 DELIVERY_LABELS = {
     "counter": "Bộ phận Một cửa (nhận trực tiếp)",
@@ -105,7 +105,7 @@ def base_view(dossier: Dossier, unit_name: str, place: str | None, when: datetim
     applicant = dossier.applicant
     return FormView(
         unit_name=unit_name,
-        place_date=place_date_text(when, place),
+        place_date=place_date(when, place),
         code=dossier.code,
         procedure_name=dossier.procedure_name,
         applicant_name=str(applicant.get("full_name", "")),
@@ -155,22 +155,22 @@ def receipt_view(
         lookup_url=url,
         lookup_home=f"{public_base_url.rstrip('/')}/lookup",
         qr_svg=qr_svg(url),
-        legal_time=legal_time_text(acceptance.allotted_hours, acceptance.same_day),
-        received_time=time_text(acceptance.accepted_at),
-        due_time=time_text(acceptance.due_at),
+        legal_time=working_time(acceptance.allotted_hours, same_day=acceptance.same_day),
+        received_time=time_and_date(acceptance.accepted_at),
+        due_time=time_and_date(acceptance.due_at),
         on_the_spot=acceptance.on_the_spot,
         delivery=DELIVERY_LABELS.get(dossier.result_delivery, dossier.result_delivery),
         fees=[
             FeeRow(
                 name=line.name,
-                amount=money_text(line.amount),
+                amount=money(line.amount),
                 detail=_fee_detail(
                     line.quantity, line.per, exemptions.get(line.exemption or "", line.exemption)
                 ),
             )
             for line in acceptance.fee_lines
         ],
-        fee_total=money_text(acceptance.fee_total),
+        fee_total=money(acceptance.fee_total),
         received_by=acceptance.received_by or "",
         channel=dossier.channel.value,
     )

@@ -1,35 +1,28 @@
 """What every route needs: the context, the caller as a domain actor, unit-scope guards, the
-instant of a request, and domain errors as JSON answers."""
+instant of a request."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Request
 
-from motcua_platform.auth import Principal
+from motcua_platform.auth import Principal, roles
 from motcua_platform.clock import SimulationDisabled
 from motcua_platform.http.security import require_roles
 from motcua_workflow.context import WorkflowContext
-from motcua_workflow.domain import Actor, Case, DomainError
+from motcua_workflow.domain import Actor, Case
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.records import instant
 from motcua_workflow.handlers import Guard
 
-OFFICIALS = ("receiver", "specialist", "leader", "admin", "auditor")
-CASE_WORKERS = ("receiver", "specialist", "leader")
-REPORT_READERS = ("leader", "admin", "auditor", "receiver")
-STATUS_OF_KIND = {"conflict": 409, "forbidden": 403, "invalid": 422}
-
-# Role dependencies, built once (architecture §9).
-officials = require_roles(*OFFICIALS)
-case_workers = require_roles(*CASE_WORKERS)
-leaders = require_roles("leader")
-returners = require_roles("receiver", "leader")  # the counter hands the result over
-report_readers = require_roles(*REPORT_READERS)
-admins = require_roles("admin")
+# Role dependencies from the one roles table, built once.
+officials = require_roles(*roles.READERS)
+case_workers = require_roles(*roles.CASE_WORKERS)
+leaders = require_roles(*roles.LEADERS)
+returners = require_roles(*roles.RETURNERS)
+report_readers = require_roles(*roles.REPORT_READERS)
+admins = require_roles(*roles.ADMINS)
 
 
 def context(request: Request) -> WorkflowContext:
@@ -77,19 +70,3 @@ def command_instant(ctx: WorkflowContext, at: datetime | None) -> datetime:
 
 def idempotency_scope(principal: Principal, code: str, action: str) -> str:
     return f"workflow:{principal.subject}:{code}:{action}"
-
-
-def domain_error_body(exc: DomainError) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": exc.code,
-            "message": exc.message,
-            "details": {"field": exc.field, "reason": exc.message},
-        }
-    }
-
-
-def install_domain_errors(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(domain_error_body(exc), status_code=STATUS_OF_KIND[exc.kind])

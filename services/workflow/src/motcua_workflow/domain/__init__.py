@@ -1,7 +1,6 @@
 """The workflow domain: pure rules for processing an accepted dossier (no I/O, no framework).
 
 - :mod:`.case` — the Case aggregate (commands decide, events record, ``apply`` changes state);
-- :mod:`.timeliness` — trước hạn / đúng hạn / quá hạn, đang trong hạn;
 - :mod:`.deadlines` — step dues, pause vs restart, processing time in working hours;
 - :mod:`.reports` — QĐ 766 rates and the unit summary over case snapshots;
 - :mod:`.errors` — refused commands, mapped to 4xx by the API.
@@ -26,7 +25,6 @@ from motcua_workflow.domain.errors import (
 from motcua_workflow.domain.events import WORKFLOW_EVENT_TYPES, event_model_for
 from motcua_workflow.domain.records import HandOver, Pause, Step
 from motcua_workflow.domain.status import CaseStatus
-from motcua_workflow.domain.timeliness import OpenTimeliness, classify_finish, classify_open
 
 __all__ = [
     "WORKFLOW_EVENT_TYPES",
@@ -45,11 +43,8 @@ __all__ = [
     "InvalidValue",
     "NotAssignee",
     "NotPermitted",
-    "OpenTimeliness",
     "OutOfOrder",
     "Pause",
     "Step",
-    "classify_finish",
-    "classify_open",
     "event_model_for",
 ]

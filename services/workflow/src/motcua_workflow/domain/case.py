@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from motcua_platform.appointments import require_office_time
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     CaseDeadlineWarning,
@@ -42,6 +43,7 @@ from motcua_platform.contracts.events import (
     StepPlan,
     Timeliness,
 )
+from motcua_platform.timeliness import classify_finish
 from motcua_workflow.domain import codec
 from motcua_workflow.domain.actors import Actor
 from motcua_workflow.domain.deadlines import processing_hours, resumed_dues, step_due
@@ -53,7 +55,6 @@ from motcua_workflow.domain.errors import (
     InvalidTransition,
     InvalidValue,
 )
-from motcua_workflow.domain.events import extra
 from motcua_workflow.domain.guards import (
     aware,
     require_current_step,
@@ -69,7 +70,6 @@ from motcua_workflow.domain.status import (
     WORKING_STATUSES,
     CaseStatus,
 )
-from motcua_workflow.domain.timeliness import classify_finish
 
 DOCUMENT_VERSION = 1
 Outcome = Literal["approved", "denied"]
@@ -107,7 +107,7 @@ class Case(CaseState):
                     name=first.name,
                     step_unit=first.unit,
                     # The official who received the dossier does the counter's own step.
-                    assignee=(extra(accepted, "received_by") if first.role == "receiver" else None),
+                    assignee=(accepted.received_by if first.role == "receiver" else None),
                     allotted_hours=first.hours,
                     due_at=step_due(calendar, case.accepted_at, first.hours, case.due_at),
                 )
@@ -120,7 +120,8 @@ class Case(CaseState):
     ) -> Case:
         """The state right after acceptance, before any workflow event."""
         accepted_at = instant(accepted.accepted_at)
-        due = instant(accepted.due_at)
+        due = instant(accepted.legal_due_at or accepted.due_at)
+        appointment = instant(accepted.appointment_at or accepted.due_at)
         return cls(
             code=code,
             unit=accepted.competent_unit,
@@ -128,8 +129,8 @@ class Case(CaseState):
             procedure_code=accepted.procedure_code,
             procedure_version=accepted.procedure_version,
             procedure_name=accepted.procedure_name,
-            unit_name=extra(accepted, "competent_unit_name") or "",
-            receiving_unit_name=extra(accepted, "receiving_unit_name") or "",
+            unit_name=accepted.competent_unit_name or "",
+            receiving_unit_name=accepted.receiving_unit_name or "",
             applicant_name=accepted.applicant.full_name,
             applicant_phone=accepted.applicant.phone,
             channel=accepted.channel,
@@ -141,7 +142,7 @@ class Case(CaseState):
             fee_total=accepted.fee_total,
             return_counter=accepted.return_counter,
             accepted_at=accepted_at,
-            due_at=due,
+            due_at=appointment,
             original_due_at=due,
             steps=_plan_steps(accepted),
             updated_at=accepted_at,
@@ -332,7 +333,8 @@ class Case(CaseState):
     ) -> list[CaseEventData]:
         """Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): the one extension the law allows.
 
-        Refused a second time, after the current due time, or with a date not after it.
+        Refused a second time, after the current due time, with a date not after it, or with a
+        date outside the office hours of a working day.
         Timeliness stays measured against the original due date.
         """
         at = aware(at)
@@ -352,6 +354,8 @@ class Case(CaseState):
                 f"the new date must be after the current due time {self.due_at.isoformat()}",
                 field="new_due_at",
             )
+        # The citizen is told to come back then: the office must be open.
+        require_office_time(self._cal, new_due, "new_due_at")
         require_in_order(self, at)
         return self._record(
             CaseExtended(
@@ -544,10 +548,14 @@ class Case(CaseState):
 
     def _record(self, *events: CaseEventData) -> list[CaseEventData]:
         """Apply and keep for publishing; every decision goes through here."""
+        published = []
         for event in events:
             self.apply(event)
-            self.pending_events.append(event)
-        return list(events)
+            # Every published case event says the national status it leaves the case in, so no
+            # consumer has to re-derive it.
+            published.append(event.model_copy(update={"status": self.status}))
+        self.pending_events.extend(published)
+        return published
 
     def _stage(self) -> str:
         step = self.current_step

@@ -7,29 +7,19 @@ Each error has a ``kind`` rather than an HTTP status so the domain stays free of
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-ErrorKind = Literal["conflict", "forbidden", "invalid"]
+from motcua_platform.errors import Refusal, RefusalKind
 
 
-class DomainError(Exception):
+class DomainError(Refusal):
     """A command the law or the workflow refuses. Raised before any event is recorded, so a
     refused command changes nothing."""
 
-    kind: ClassVar[ErrorKind] = "conflict"
+    kind: ClassVar[RefusalKind] = "conflict"
 
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def to_dict(self) -> dict[str, str]:
-        """The ``error`` object of the API's JSON error body."""
-        body = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        return body
+        super().__init__(code, message, field=field)
 
 
 class _Coded(DomainError):

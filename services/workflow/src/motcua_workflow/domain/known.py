@@ -88,6 +88,7 @@ class KnownDossier:
             reason=reason,
             stage=INTAKE_STAGE,
             withdrawal=True,
+            status=CaseStatus.STOPPED,
         )
         self.status = CaseStatus.STOPPED
         self.closed_at = at

@@ -23,18 +23,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import Timeliness
+from motcua_platform.timeliness import (
+    HOURS_PER_WORKING_DAY,
+    counted_late_qd766,
+    finish_timeliness,
+    open_timeliness,
+    period_bounds,
+)
 from motcua_workflow.domain.case import Case
 from motcua_workflow.domain.status import CaseStatus
-from motcua_workflow.domain.timeliness import OpenTimeliness, classify_finish, classify_open
-
-HOURS_PER_WORKING_DAY = 8.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class CaseFacts:
     @property
     def counted_late_qd766(self) -> bool:
         """More than one supplementation request: late for QĐ 766 whatever the dates say."""
-        return self.supplement_count > 1
+        return counted_late_qd766(self.supplement_count)
 
 
 def rate_percent(ratio: Fraction | None) -> float | None:
@@ -149,23 +152,6 @@ class Summary:
         }
 
 
-def period_bounds(
-    period_from: date | datetime, period_to: date | datetime
-) -> tuple[datetime, datetime]:
-    """``[from, to)`` as instants; date bounds are whole Vietnamese days, ``to`` inclusive."""
-    start = (
-        period_from
-        if isinstance(period_from, datetime)
-        else datetime.combine(period_from, time.min, tzinfo=VN_TZ)
-    )
-    end = (
-        period_to
-        if isinstance(period_to, datetime)
-        else datetime.combine(period_to + timedelta(days=1), time.min, tzinfo=VN_TZ)
-    )
-    return start, end
-
-
 def _in_scope(facts: CaseFacts, unit_scope: str | Iterable[str] | None) -> bool:
     if unit_scope is None:
         return True
@@ -217,15 +203,18 @@ def _bucket(facts: CaseFacts, finished: bool, as_of: datetime) -> str:
     """early / on_time / late for a finished dossier, within / overdue for an open one."""
     if finished:
         assert facts.finished_at is not None
-        if facts.counted_late_qd766:
-            return Timeliness.LATE.value
-        timeliness = facts.timeliness or classify_finish(facts.finished_at, facts.due_at)
-        return timeliness.value
-    if facts.counted_late_qd766:
-        return OpenTimeliness.OVERDUE.value
-    # Waiting for the citizen: the clock stopped when the supplement was requested.
-    moment = facts.paused_since if facts.paused_since is not None else as_of
-    return classify_open(facts.due_at, min(moment, as_of)).value
+        return finish_timeliness(
+            facts.finished_at,
+            facts.due_at,
+            supplement_count=facts.supplement_count,
+            decided=facts.timeliness,
+        ).value
+    return open_timeliness(
+        facts.due_at,
+        as_of,
+        paused_since=facts.paused_since,
+        supplement_count=facts.supplement_count,
+    ).value
 
 
 @dataclass(frozen=True)
@@ -322,7 +311,6 @@ __all__ = [
     "Summary",
     "average_processing_time",
     "non_geographic_intake",
-    "period_bounds",
     "rate_percent",
     "summarize",
 ]

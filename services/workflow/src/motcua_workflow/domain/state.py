@@ -32,17 +32,16 @@ from motcua_platform.contracts.events import (
     SupplementPolicy,
     Timeliness,
 )
-from motcua_workflow.domain.events import (
-    extra,
-    extra_datetime,
-    extra_float,
-    extra_timeliness,
+from motcua_platform.timeliness import (
+    OpenTimeliness,
+    classify_finish,
+    counted_late_qd766,
+    open_timeliness,
 )
 from motcua_workflow.domain.records import HandOver, Pause, Step, instant
 from motcua_workflow.domain.status import (
     CaseStatus,
 )
-from motcua_workflow.domain.timeliness import OpenTimeliness, classify_finish, classify_open
 
 
 @dataclass(kw_only=True)
@@ -120,16 +119,16 @@ class CaseState:
         return self.pauses[-1] if self.pauses and self.pauses[-1].ended_at is None else None
 
     def open_timeliness(self, at: datetime) -> OpenTimeliness | None:
-        """Đang trong hạn / quá hạn at ``at`` for an open case; ``None`` once finished.
-
-        While waiting for the citizen the clock is stopped, so the wait's start is what counts
-        (QĐ 766: "the request time is taken as its end time").
-        """
+        """Đang trong hạn / quá hạn at ``at`` for an open case; ``None`` once finished."""
         if not self.status.is_open:
             return None
         pause = self.open_pause
-        moment = pause.started_at if pause is not None else at
-        return classify_open(self.original_due_at, moment)
+        return open_timeliness(
+            self.original_due_at,
+            at,
+            paused_since=None if pause is None else pause.started_at,
+            supplement_count=self.supplement_count,
+        )
 
     # ------------------------------------------------------------------ the one state change
 
@@ -205,7 +204,7 @@ class CaseState:
         step = self.steps[event.step]
         at = instant(event.at)
         step.completed_at = at
-        step.completed_by = extra(event, "completed_by")
+        step.completed_by = event.completed_by
         # An unassigned step is claimed by whoever completes it (the event names them).
         step.assignee = step.assignee or event.assignee
         step.timeliness = event.timeliness
@@ -217,8 +216,8 @@ class CaseState:
                 kind="complete",
                 from_unit=step.unit,
                 from_person=step.completed_by or step.assignee,
-                to_unit=extra(event, "to_unit", default_to),
-                to_person=extra(event, "handed_to"),
+                to_unit=event.to_unit or default_to,
+                to_person=event.handed_to,
                 at=at,
                 timeliness=event.timeliness,
                 step_name=step.name,
@@ -235,7 +234,7 @@ class CaseState:
     def _on_supplement_requested(self, event: CaseSupplementRequested) -> None:
         self.status = CaseStatus.SUPPLEMENT_REQUESTED
         self.supplement_count = event.count
-        self.counted_late_qd766 = event.count > 1
+        self.counted_late_qd766 = counted_late_qd766(event.count)
         self.pauses.append(
             Pause(started_at=instant(event.at), reason=event.reason, policy=event.policy)
         )
@@ -244,21 +243,21 @@ class CaseState:
         pause = self.open_pause
         if pause is not None:
             pause.ended_at = instant(event.at)
-            pause.working_hours = extra_float(event, "pause_hours")
-        self.due_at = instant(event.new_due_at)
-        self.original_due_at = extra_datetime(event, "original_due_at") or self.due_at
-        step_index = extra(event, "step")
-        step_due_at = extra_datetime(event, "step_due_at")
-        if step_index is not None and step_due_at is not None:
-            self.steps[int(step_index)].due_at = step_due_at
+            pause.working_hours = event.pause_hours
+        self.due_at = instant(event.appointment_at or event.new_due_at)
+        legal = event.legal_due_at or event.original_due_at
+        self.original_due_at = instant(legal) if legal is not None else self.due_at
+        if event.step is not None and event.step_due_at is not None:
+            self.steps[event.step].due_at = instant(event.step_due_at)
         self.status = CaseStatus.PROCESSING
 
     def _on_extended(self, event: CaseExtended) -> None:
         self.extended = True
         self.extended_at = instant(event.at)
-        self.extended_from = extra_datetime(event, "previous_appointment") or self.due_at
+        previous = event.previous_appointment
+        self.extended_from = instant(previous) if previous is not None else self.due_at
         self.extension_reason = event.reason
-        self.due_at = instant(event.new_due_at)
+        self.due_at = instant(event.appointment_at or event.new_due_at)
 
     def _on_resolved(self, event: CaseResolved) -> None:
         at = instant(event.at)
@@ -267,7 +266,7 @@ class CaseState:
         self.result_reference = event.result_reference
         self.electronic_result = event.electronic_result
         self.resolved_at = at
-        self._finish(at, extra_timeliness(event), extra_float(event, "processing_hours"))
+        self._finish(at, event.timeliness, event.processing_hours)
 
     def _on_returned(self, event: CaseReturned) -> None:
         self.status = CaseStatus.RETURNED
@@ -281,13 +280,13 @@ class CaseState:
         pause = self.open_pause
         if pause is not None:
             pause.ended_at = at
-            pause.working_hours = extra_float(event, "pause_hours")
+            pause.working_hours = event.pause_hours
         self.status = CaseStatus.STOPPED
         self.stopped_at = at
         self.stop_reason = event.reason
         self.stop_stage = event.stage
         self.fee_settlement = event.fee_settlement
-        self._finish(at, event.timeliness, extra_float(event, "processing_hours"))
+        self._finish(at, event.timeliness, event.processing_hours)
 
     def _finish(self, at: datetime, timeliness: Timeliness | None, hours: float | None) -> None:
         # Only the first finish counts (QĐ 766: resolved > returned > stopped).

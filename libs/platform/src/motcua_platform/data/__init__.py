@@ -1,0 +1,1 @@
+"""Packaged reference data of the legal rules (official code lists)."""

@@ -1,0 +1,63 @@
+"""A private MongoDB-wire server (the local FerretDB build behind its write gate) for tests and
+benchmarks that must restart, stall or measure the server, which the shared one must never be."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "deploy" / "local" / "infra.sh"
+
+
+def ferretdb_binary() -> str:
+    """The local FerretDB build for this checkout's sources, built if missing."""
+    out = subprocess.run([str(INFRA), "ferretdb-bin"], check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def private_ferretdb(workdir: Path, args: Sequence[str] = ()) -> Iterator[str]:
+    """Run the local FerretDB on a free port with ``args`` (SQLite in ``workdir`` by default);
+    yields its URL and stops it afterwards."""
+    port = _free_port()
+    log = (workdir / f"ferretdb-{port}.log").open("ab")
+    extra = list(args)
+    if "-backend" not in extra:
+        extra += ["-data", str(workdir / f"ferretdb-{port}")]
+    proc = subprocess.Popen(
+        [ferretdb_binary(), "-listen", f"127.0.0.1:{port}", *extra],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _port_open(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"FerretDB did not start; see {log.name}")
+            time.sleep(0.1)
+        yield f"mongodb://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
