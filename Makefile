@@ -12,7 +12,7 @@ SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
 ROLE ?= receiver
 UNIT ?= H15
 
-.PHONY: help install infra provision run stop test test-fast lint token bench tools browser clean
+.PHONY: help install infra provision run stop test test-fast lint token bench tools browser postgres clean
 
 help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
@@ -37,7 +37,13 @@ $(SECRET_FILE):
 	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > $@
 	@chmod 600 $@
 
-infra: install
+# The local MongoDB-wire server (FerretDB) keeps its data in Debian's PostgreSQL.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the local MongoDB-wire server"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+infra: install postgres
 	@PYTHON=$(PY) deploy/local/infra.sh start
 
 provision: infra

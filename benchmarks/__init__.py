@@ -1,1 +1,6 @@
-"""Benchmarks that print figures (`make bench`); they assert nothing about speed."""
+"""Benchmarks run the stack with the same helpers as the tests (``tests/support``)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

@@ -9,6 +9,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from benchmarks import lifecycle
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts import Envelope
 from motcua_platform.contracts.events import DossierWithdrawalRequested
@@ -108,6 +109,8 @@ def main() -> None:
     print(f"Motcua benchmarks — Kafka {KAFKA}, MongoDB wire {MONGO}, {N} events")
     bench_calendar()
     asyncio.run(bench_pipeline())
+    print("\nFull lifecycles through the public APIs (benchmarks/lifecycle.py)")
+    asyncio.run(lifecycle.main())
 
 
 if __name__ == "__main__":

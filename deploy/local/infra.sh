@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Local infrastructure without containers: Apache Kafka (KRaft, jars from Maven Central) and
-# FerretDB (MongoDB wire protocol over SQLite, built as a Go dependency). Everything downloaded or
-# built goes to $MOTCUA_CACHE and is reused; runtime state (PIDs, logs, data) goes to $MOTCUA_RUN.
+# FerretDB (MongoDB wire protocol, built as a Go dependency) over Debian's PostgreSQL (or over
+# SQLite with MOTCUA_MONGO_BACKEND=sqlite). Everything downloaded or built goes to $MOTCUA_CACHE
+# and is reused; runtime state (PIDs, logs, data) goes to $MOTCUA_RUN.
 #
 #   infra.sh fetch            download/build what is missing
-#   infra.sh start            start Kafka and FerretDB unless already answering; wait until ready
+#   infra.sh start            start Kafka, PostgreSQL and FerretDB unless already answering; wait
 #   infra.sh stop             stop what this script started (by saved PID)
 #   infra.sh status
 #   infra.sh ferretdb-bin     build FerretDB if missing and print its path (tests start their own)
@@ -16,11 +17,14 @@ RUN="${MOTCUA_RUN:-$here/../../.run}"
 KAFKA_PORT="${MOTCUA_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${MOTCUA_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${MOTCUA_MONGO_PORT:-27017}"
+MONGO_BACKEND="${MOTCUA_MONGO_BACKEND:-postgresql}"
+POSTGRES_PORT="${MOTCUA_POSTGRES_PORT:-55432}"
+POSTGRES_OPTIONS="${MOTCUA_POSTGRES_OPTIONS:-}"  # more server settings, e.g. for tests: -c name=value
 KAFKA_LIBS="$CACHE/kafka/libs"
 # One binary per version of its sources, so checkouts with different versions never replace each
 # other's binary (nor one that is running).
 FERRETDB_HASH="$(cat "$here"/ferretdb/go.mod "$here"/ferretdb/go.sum "$here"/ferretdb/*.go \
-  "$here"/ferretdb/*.sh | sha256sum | cut -c1-16)"
+  "$here"/ferretdb/*.sh "$here"/ferretdb/*.patch | sha256sum | cut -c1-16)"
 FERRETDB_BIN="$CACHE/bin/ferretdb-$FERRETDB_HASH"
 mkdir -p "$CACHE" "$RUN"
 
@@ -42,11 +46,13 @@ fetch_ferretdb() {
   local src="$here/ferretdb"
   [[ -x "$FERRETDB_BIN" ]] && return 0
   log "building FerretDB into $FERRETDB_BIN"
-  # Built from a vendored copy (in the cache, never in git) so that one line can be patched.
+  # Built from a vendored copy (in the cache, never in git) so that it can be patched: _id lookups
+  # on SQLite, and equality filters on PostgreSQL, that use the collection's indexes.
   local build="$CACHE/ferretdb-build-$FERRETDB_HASH"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
-  cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$build/"
+  cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$src"/*.patch "$build/"
   (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
+    && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <postgresql-indexed-equality.patch \
     && go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
   rm -rf "$build"
 }
@@ -76,12 +82,82 @@ start_kafka() {
   echo $! >"$RUN/kafka.pid"
 }
 
+postgres_bin() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [[ -x "$bin/postgres" ]] || { log "PostgreSQL is missing: make postgres installs Debian's package"; exit 1; }
+  echo "$bin"
+}
+
+# PostgreSQL refuses to run as root; as root it runs as the unprivileged account Debian's package
+# creates.
+as_postgres() {
+  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The data lives in the run folder; when the unprivileged account cannot reach it (a checkout in a
+# private home directory), in a folder of the system's temporary directory named after it.
+postgres_dir() {
+  if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$RUN"; then
+    echo "$RUN/postgres"
+  else
+    echo "${TMPDIR:-/tmp}/motcua-postgres-$(printf %s "$RUN" | sha256sum | cut -c1-12)"
+  fi
+}
+
+start_postgres() {
+  [[ "$MONGO_BACKEND" == postgresql ]] || return 0
+  if port_open "$MONGO_PORT"; then return 0; fi  # FerretDB is up, so is its database
+  if port_open "$POSTGRES_PORT"; then log "PostgreSQL already answering on :$POSTGRES_PORT"; return 0; fi
+  local dir bin
+  dir="$(postgres_dir)"
+  bin="$(postgres_bin)"
+  mkdir -p "$dir"
+  [[ $EUID -eq 0 ]] && chown postgres: "$dir"
+  chmod 700 "$dir"
+  as_postgres test -w "$dir" || { log "the postgres account cannot write $dir; set MOTCUA_RUN"; exit 1; }
+  if [[ ! -f "$dir/data/PG_VERSION" ]]; then
+    as_postgres "$bin/initdb" -D "$dir/data" -U motcua --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$dir/initdb.log" 2>&1 || { log "initdb failed"; cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$POSTGRES_PORT"
+  # Loopback only, trusted (like the local FerretDB itself). synchronous_commit=off: a commit is
+  # on disk within a fraction of a second rather than before it returns; local runs trade that
+  # window for writes that do not wait for an fsync each.
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -p $POSTGRES_PORT -k $dir -c synchronous_commit=off $POSTGRES_OPTIONS" \
+    >/dev/null
+  touch "$RUN/postgres.started"
+  if [[ -z "$(as_postgres "$bin/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U motcua -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" ]]; then
+    as_postgres "$bin/createdb" -h 127.0.0.1 -p "$POSTGRES_PORT" -U motcua ferretdb
+  fi
+}
+
+stop_postgres() {
+  [[ -f "$RUN/postgres.started" ]] || return 0
+  local bin
+  bin="$(postgres_bin)"
+  local dir
+  dir="$(postgres_dir)"
+  if [[ -f "$dir/data/postmaster.pid" ]]; then
+    log "stopping PostgreSQL"
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+  fi
+  rm -f "$RUN/postgres.started"
+}
+
 start_ferretdb() {
   if port_open "$MONGO_PORT"; then log "MongoDB wire server already answering on :$MONGO_PORT"; return 0; fi
-  local dir="$RUN/ferretdb"
+  local dir="$RUN/ferretdb" storage
   mkdir -p "$dir/data"
-  log "starting FerretDB on 127.0.0.1:$MONGO_PORT"
-  nohup "$FERRETDB_BIN" -listen "127.0.0.1:$MONGO_PORT" -data "$dir/data" >"$dir/ferretdb.log" 2>&1 &
+  if [[ "$MONGO_BACKEND" == postgresql ]]; then
+    storage=(-backend postgresql -postgresql-url "postgres://motcua@127.0.0.1:$POSTGRES_PORT/ferretdb")
+  else
+    storage=(-backend sqlite -data "$dir/data")
+  fi
+  log "starting FerretDB on 127.0.0.1:$MONGO_PORT over $MONGO_BACKEND"
+  nohup "$FERRETDB_BIN" -listen "127.0.0.1:$MONGO_PORT" "${storage[@]}" >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$RUN/ferretdb.pid"
 }
 
@@ -115,8 +191,8 @@ stop_pid() {
 case "${1:-}" in
   fetch) fetch_kafka; fetch_ferretdb ;;
   ferretdb-bin) fetch_ferretdb; echo "$FERRETDB_BIN" ;;
-  start) fetch_kafka; fetch_ferretdb; start_ferretdb; start_kafka; wait_ready ;;
-  stop) stop_pid kafka; stop_pid ferretdb ;;
+  start) fetch_kafka; fetch_ferretdb; start_postgres; start_ferretdb; start_kafka; wait_ready ;;
+  stop) stop_pid kafka; stop_pid ferretdb; stop_postgres ;;
   status)
     port_open "$KAFKA_PORT" && echo "kafka: up on :$KAFKA_PORT" || echo "kafka: down"
     port_open "$MONGO_PORT" && echo "mongodb-wire: up on :$MONGO_PORT" || echo "mongodb-wire: down" ;;

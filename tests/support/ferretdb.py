@@ -3,8 +3,11 @@ benchmarks that must restart, stall or measure the server, which the shared one 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -61,3 +64,31 @@ def private_ferretdb(workdir: Path, args: Sequence[str] = ()) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@contextmanager
+def private_infra(
+    backend: str = "postgresql", postgres_options: str = ""
+) -> Iterator[tuple[str, Path]]:
+    """The local MongoDB-wire server as ``make run`` starts it (``deploy/local/infra.sh``), over
+    ``backend``, on free ports and in a run folder of its own; yields its URL and that folder and
+    stops it afterwards. Kafka is the shared one."""
+    with tempfile.TemporaryDirectory(prefix=f"motcua-{backend}-") as run:
+        os.chmod(run, 0o755)  # PostgreSQL runs as an unprivileged account and must enter it
+        mongo_port = _free_port()
+        env = {
+            **os.environ,
+            "MOTCUA_RUN": run,
+            "MOTCUA_MONGO_BACKEND": backend,
+            "MOTCUA_MONGO_PORT": str(mongo_port),
+            "MOTCUA_POSTGRES_PORT": str(_free_port()),
+            "MOTCUA_POSTGRES_OPTIONS": postgres_options,
+            "PYTHON": sys.executable,
+        }
+        try:
+            started = subprocess.run([str(INFRA), "start"], env=env, capture_output=True, text=True)
+            if started.returncode:
+                raise RuntimeError(f"{backend} server did not start:\n{started.stderr}")
+            yield f"mongodb://127.0.0.1:{mongo_port}", Path(run)
+        finally:
+            subprocess.run([str(INFRA), "stop"], env=env, check=False, capture_output=True)

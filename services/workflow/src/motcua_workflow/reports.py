@@ -169,10 +169,15 @@ class FactsReadModel:
         """Mẫu 07 lines of the dossiers received in the period, at the unit (as the one-stop
         counter) or for it (as the competent unit), in order of receipt."""
         start, end = period_bounds(period_from, period_to)
-        query = {
-            "accepted_at": {"$gte": start, "$lt": end},
-            "$or": [{"unit_path": unit}, {"receiving_unit_path": unit}],
-        }
-        rows = await self.collection.find(query, {"book": 1, "accepted_at": 1}).to_list(None)
-        rows.sort(key=lambda row: (row["accepted_at"], row["_id"]))
+        received = {"$gte": start, "$lt": end}
+        # One query per role of the unit, each on its own (unit, accepted_at) index, rather than an
+        # $or that the local server cannot push down.
+        found: dict[str, dict[str, Any]] = {}
+        for field in ("unit_path", "receiving_unit_path"):
+            query = {field: unit, "accepted_at": received}
+            for row in await self.collection.find(query, {"book": 1, "accepted_at": 1}).to_list(
+                None
+            ):
+                found[row["_id"]] = row
+        rows = sorted(found.values(), key=lambda row: (row["accepted_at"], row["_id"]))
         return [codec.decode_record(TrackingBookRow, row["book"]) for row in rows]

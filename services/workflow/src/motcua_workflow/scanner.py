@@ -4,7 +4,8 @@ overdue event once it is past due — each exactly once per dossier, however man
 Every replica scans. The flags that say "warned" and "overdue emitted" live in the case state and
 are written with the version guard, so when two replicas scan the same case at once one save
 fails; the loser reloads, ``Case.scan`` sees the flag and records nothing. A case is found by its
-``alarm_at`` (the next instant it needs a look), so a scan reads only the cases that are due.
+``alarm_at`` (the next instant it needs a look) among the open cases, so a scan reads only open
+cases, and of those on MongoDB only the ones that are due.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ async def scan(ctx: WorkflowContext, now: datetime) -> ScanResult:
     while True:
         # Cases looked at in this round whose alarm stays (their clock says "not yet") are
         # skipped, so a round ends even when such a case sorts first.
-        query = {"alarm_at": {"$lte": now}, "_id": {"$nin": sorted(seen)}}
+        # Only open cases carry an alarm; saying so keeps the query on an index everywhere.
+        query = {"open": True, "alarm_at": {"$lte": now}, "_id": {"$nin": sorted(seen)}}
         batch = ctx.settings.scan_batch
         codes = [
             doc["_id"]

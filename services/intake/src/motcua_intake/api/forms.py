@@ -3,6 +3,8 @@ data, so they are unit-scoped and every print is logged."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from datetime import date
 from typing import Literal
 
@@ -47,8 +49,16 @@ async def receipt(
             render_receipt_html(dossier, unit_name=unit_name, public_base_url=base_url, place=place)
         )
     try:
-        pdf = render_receipt_pdf(
-            dossier, unit_name=unit_name, public_base_url=base_url, place=place
+        # Laying out a PDF takes tens of milliseconds of CPU: a worker thread keeps the counter's
+        # other requests and the consumers going meanwhile.
+        pdf = await asyncio.to_thread(
+            functools.partial(
+                render_receipt_pdf,
+                dossier,
+                unit_name=unit_name,
+                public_base_url=base_url,
+                place=place,
+            )
         )
     except FontNotFound as exc:
         raise ApiError(503, "pdf_unavailable", str(exc)) from exc

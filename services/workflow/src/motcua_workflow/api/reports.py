@@ -3,6 +3,7 @@ non-geographic intake and the tracking book (Mẫu 07) as CSV or XLSX."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -96,6 +97,10 @@ async def tracking_book(
     rows = await ctx.facts.tracking_book(period.unit, period.start, period.end)
     name = f"so-theo-doi-ho-so_{period.unit}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    # A province's month is thousands of rows: rendering runs in a worker thread so that other
+    # requests and the consumers are served meanwhile.
     if format == "xlsx":
-        return Response(tracking_book_xlsx(rows), media_type=XLSX, headers=headers)
-    return Response(tracking_book_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+        content = await asyncio.to_thread(tracking_book_xlsx, rows)
+        return Response(content, media_type=XLSX, headers=headers)
+    content = await asyncio.to_thread(tracking_book_csv, rows)
+    return Response(content, media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,433 @@
+"""What users feel: full dossier lifecycles driven through the public APIs at stepped offered
+rates (open loop), next to the raw limits of the same database and broker, and the work queue and
+report latency as stored dossiers grow.
+
+The three services run as processes (as in the end-to-end tests) against a private FerretDB over
+PostgreSQL started like ``make run`` starts it; Kafka is the shared broker. Settings:
+``MOTCUA_BENCH_RATES`` (lifecycles/s, default ``0.5,1,2``), ``MOTCUA_BENCH_SECONDS`` per rate
+(default 30), ``MOTCUA_BENCH_STORED`` (stored dossiers to read at, default ``1000,10000,100000``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import MongoClient
+
+from motcua_platform.provision import create_topics
+from support.ferretdb import private_infra
+from support.lifecycle import (
+    BIRTH_REGISTRATION,
+    CITIZEN,
+    COMMUNE,
+    OFFICIALS,
+    documents_for,
+    idem,
+)
+from support.stack import Stack, auth, kiosk_device
+
+KAFKA = os.environ.get("MOTCUA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+RATES = [float(r) for r in os.environ.get("MOTCUA_BENCH_RATES", "0.5,1,2").split(",")]
+SECONDS = float(os.environ.get("MOTCUA_BENCH_SECONDS", "30"))
+STORED = [int(n) for n in os.environ.get("MOTCUA_BENCH_STORED", "1000,10000,100000").split(",")]
+FIRST_DAY = date(2024, 3, 4)  # a Monday; each lifecycle gets its own working day
+
+
+def progress(label: str, done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r  {label:<34} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+    if done >= total:
+        sys.stderr.write("\n")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def working_day(i: int) -> str:
+    day, n = FIRST_DAY, i
+    while True:
+        if day.weekday() < 5:
+            if n == 0:
+                return day.isoformat()
+            n -= 1
+        day += timedelta(days=1)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: dict[str, list[float]] = defaultdict(list)
+
+    async def timed(self, name: str, call: Awaitable[httpx.Response]) -> httpx.Response:
+        start = time.perf_counter()
+        r = await call
+        self.calls[name].append(time.perf_counter() - start)
+        return r
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = 60) -> float:
+    """Seconds until ``check`` holds, polled every 50 ms."""
+    start = time.perf_counter()
+    while not await check():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - start
+
+
+async def lifecycle(
+    http: httpx.AsyncClient, stack: Stack, rec: Recorder, day: str, counter: str
+) -> None:
+    """One dossier from intake to rating; returned at its own ``counter``, whose kiosk shows one
+    dossier at a time."""
+    intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
+    body = {
+        "procedure_code": BIRTH_REGISTRATION,
+        "channel": "counter",
+        "receiving_unit": COMMUNE,
+        "applicant": {"personal_id": CITIZEN},
+        "documents": await documents_for(http, intake, day),
+        "accept": True,
+        "at": f"{day}T08:15:00+07:00",
+    }
+    headers = {**auth("receiver", COMMUNE), **idem()}
+    r = await rec.timed(
+        "POST /dossiers", http.post(f"{intake}/dossiers", json=body, headers=headers)
+    )
+    r.raise_for_status()
+    code = r.json()["code"]
+    official = auth(OFFICIALS, COMMUNE, subject="can-bo-1")
+
+    async def visible() -> bool:
+        return (await http.get(f"{workflow}/cases/{code}", headers=official)).status_code == 200
+
+    rec.calls["accept → visible in workflow"].append(await until(visible))
+    case = (await http.get(f"{workflow}/cases/{code}", headers=official)).json()
+    for _ in case["steps"]:
+        r = await rec.timed(
+            "POST complete-step",
+            http.post(
+                f"{workflow}/cases/{code}/complete-step",
+                json={"at": f"{day}T10:00:00+07:00"},
+                headers={**official, **idem()},
+            ),
+        )
+        r.raise_for_status()
+    r = await rec.timed(
+        "POST resolve",
+        http.post(
+            f"{workflow}/cases/{code}/resolve",
+            json={"outcome": "approved", "at": f"{day}T14:00:00+07:00"},
+            headers={**official, **idem()},
+        ),
+    )
+    r.raise_for_status()
+    r = await rec.timed(
+        "POST return",
+        http.post(
+            f"{workflow}/cases/{code}/return",
+            json={"channel": "counter", "counter": counter, "at": f"{day}T15:00:00+07:00"},
+            headers={**official, **idem()},
+        ),
+    )
+    r.raise_for_status()
+    device = await kiosk_device(http, feedback, counter)
+    session: dict[str, str] = {}
+
+    async def rating_requested() -> bool:
+        r = await http.get(f"{feedback}/kiosk/{counter}/current", headers=device)
+        if r.status_code == 200 and r.json().get("dossier_code") == code:
+            session["id"] = r.json()["session"]
+            return True
+        return False
+
+    rec.calls["return → rating request at kiosk"].append(await until(rating_requested))
+    rating = {
+        "dossier_code": code,
+        "overall": "very_satisfied",
+        "channel": "kiosk",
+        "kiosk_session": session["id"],
+    }
+    r = await rec.timed(
+        "POST /ratings", http.post(f"{feedback}/ratings", json=rating, headers=idem())
+    )
+    r.raise_for_status()
+
+
+def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name, group in pids.items():
+        total = 0.0
+        for pid in group:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        out[name] = total
+    return out
+
+
+def process_groups(stack: Stack, run: Path) -> dict[str, list[int]]:
+    groups = {name: [svc.proc.pid] for name, svc in stack.services.items() if svc.proc}
+    groups["ferretdb"] = [int((run / "ferretdb.pid").read_text())]
+    postmaster = int((run / "postgres" / "data" / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            pass
+    groups["postgresql"] = [postmaster, *children]
+    return groups
+
+
+def writes_so_far(run: Path) -> int:
+    """Rows inserted, updated and deleted in the service databases, from PostgreSQL's statistics."""
+    pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
+    psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    query = (
+        "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables "
+        "WHERE schemaname LIKE 'e2e%' AND relname NOT LIKE '\\_ferretdb%'"
+    )
+    cmd = [psql, "-h", "127.0.0.1", "-p", pg_port, "-U", "motcua", "-d", "ferretdb", "-tAc", query]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return int(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())
+
+
+async def load_phase(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    rate: float,
+    first: int,
+    groups: dict[str, list[int]],
+    run: Path,
+) -> dict[str, Any]:
+    rec = Recorder()
+    offered = max(1, round(rate * SECONDS))
+    done = 0
+    failed = 0
+    await asyncio.sleep(1)  # let the previous phase's stragglers' statistics settle
+    writes_before = writes_so_far(run)
+    cpu_before = cpu_seconds(groups)
+    start = time.perf_counter()
+
+    async def one(i: int) -> None:
+        nonlocal done, failed
+        try:
+            counter = f"{COMMUNE}-B{first + i:05d}"
+            await lifecycle(http, stack, rec, working_day(first + i), counter)
+            done += 1
+        except (httpx.HTTPError, TimeoutError, KeyError):
+            failed += 1
+        progress(f"lifecycles at {rate:g}/s offered", done + failed, offered)
+
+    tasks = []
+    for i in range(offered):
+        tasks.append(asyncio.create_task(one(i)))
+        await asyncio.sleep(max(0.0, start + (i + 1) / rate - time.perf_counter()))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    await asyncio.sleep(1.5)  # PostgreSQL publishes its statistics within a second
+    cpu_after = cpu_seconds(groups)
+    writes = writes_so_far(run) - writes_before
+    return {
+        "rate": rate,
+        "offered": offered,
+        "completed": done,
+        "failed": failed,
+        "elapsed": elapsed,
+        "calls": rec.calls,
+        "cpu": {k: (cpu_after[k] - cpu_before[k]) / elapsed for k in cpu_after},
+        "writes_per_lifecycle": writes / done if done else float("nan"),
+    }
+
+
+async def raw_limits(mongo_url: str, namespace: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
+    coll = client["raw_bench"]["docs"]
+    n = 500
+    start = time.perf_counter()
+    for i in range(n):
+        coll.insert_one({"_id": i, "pad": "x" * 1000})
+    out["raw single writes/s (insert_one, 1 KB)"] = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for b in range(10):
+        coll.insert_many([{"_id": f"{b}-{i}", "pad": "x" * 1000} for i in range(500)])
+    out["raw bulk writes/s (insert_many of 500, 1 KB)"] = 5000 / (time.perf_counter() - start)
+    client.drop_database("raw_bench")
+    client.close()
+
+    topic = f"{namespace}motcua.intake.v1"  # a fresh namespace: nothing else uses it
+    await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", group_id=f"raw-{namespace}"
+    )
+    await producer.start()
+    await consumer.start()
+    m = 5000
+    try:
+        start = time.perf_counter()
+        futures = [await producer.send(topic, b"x" * 1000, key=str(i).encode()) for i in range(m)]
+        await asyncio.gather(*futures)
+        received = 0
+        while received < m:
+            batch = await consumer.getmany(timeout_ms=1000)
+            received += sum(len(v) for v in batch.values())
+        out["raw aiokafka produce+consume events/s (1 KB)"] = m / (time.perf_counter() - start)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    return out
+
+
+async def store_dossiers(http: httpx.AsyncClient, stack: Stack, target: int, have: int) -> None:
+    """Counter dossiers accepted through intake's API (so workflow opens their cases through its
+    own consumer), 8 in flight."""
+    intake = stack.url("intake")
+    docs = await documents_for(http, intake, FIRST_DAY.isoformat())
+    sem = asyncio.Semaphore(8)
+    done = have
+
+    async def one(i: int) -> None:
+        nonlocal done
+        body = {
+            "procedure_code": BIRTH_REGISTRATION,
+            "channel": "counter",
+            "receiving_unit": COMMUNE,
+            "applicant": {"personal_id": CITIZEN},
+            "documents": docs,
+            "accept": True,
+            "at": f"{working_day(i % 200)}T09:00:00+07:00",
+        }
+        async with sem:
+            r = await http.post(
+                f"{intake}/dossiers", json=body, headers={**auth("receiver", COMMUNE), **idem()}
+            )
+            r.raise_for_status()
+        done += 1
+        progress(f"storing {target} dossiers", done, target)
+
+    await asyncio.gather(*(one(i) for i in range(have, target)))
+
+
+async def read_latency(http: httpx.AsyncClient, stack: Stack) -> dict[str, float]:
+    workflow = stack.url("workflow")
+    leader = auth("leader", COMMUNE)
+    reads = {
+        "GET /tasks": (f"{workflow}/tasks", {"unit": COMMUNE}, auth(OFFICIALS, COMMUNE)),
+        "GET /reports/summary": (
+            f"{workflow}/reports/summary",
+            {"unit": COMMUNE, "from": "2024-03-01", "to": "2024-12-31"},
+            leader,
+        ),
+    }
+    out = {}
+    for name, (url, params, headers) in reads.items():
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            (await http.get(url, params=params, headers=headers)).raise_for_status()
+            times.append(time.perf_counter() - start)
+        out[name] = percentile(times, 0.95)
+    return out
+
+
+def print_report(
+    phases: list[dict[str, Any]], raw: dict[str, float], reads: dict[int, Any]
+) -> None:
+    load = os.getloadavg()
+    print(f"\nLifecycle load (machine load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f})")
+    for phase in phases:
+        print(
+            f"\noffered {phase['rate']:g}/s for {SECONDS:g} s: "
+            f"{phase['completed']}/{phase['offered']} completed ({phase['failed']} failed), "
+            f"{phase['completed'] / phase['elapsed']:.2f} lifecycles/s, "
+            f"{phase['writes_per_lifecycle']:.1f} database writes (rows) per lifecycle"
+        )
+        print(f"  {'call':<36}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'n':>6}")
+        for name, values in phase["calls"].items():
+            ms = [v * 1000 for v in values]
+            print(
+                f"  {name:<36}{percentile(ms, 0.5):>10.0f}{percentile(ms, 0.95):>10.0f}"
+                f"{percentile(ms, 0.99):>10.0f}{len(ms):>6}"
+            )
+        cpu = ", ".join(f"{k} {v * 100:.0f}%" for k, v in phase["cpu"].items())
+        print(f"  CPU per process (% of one core): {cpu}")
+    print("\nRaw limits of the same stack")
+    for name, value in raw.items():
+        print(f"  {name:<50}{value:>10.0f}")
+    best = max((p["completed"] / p["elapsed"] for p in phases), default=0.0)
+    single = raw.get("raw single writes/s (insert_one, 1 KB)", 0.0)
+    writes = statistics.median(p["writes_per_lifecycle"] for p in phases) if phases else 0.0
+    if single and writes:
+        print(
+            f"  product ÷ raw: {best:.2f} lifecycles/s × {writes:.0f} writes = "
+            f"{best * writes:.0f} writes/s, {best * writes / single:.0%} of raw single writes"
+        )
+    print("\nReads as stored dossiers grow (p95 ms of 20 calls)")
+    for stored, figures in reads.items():
+        row = ", ".join(f"{k} {v * 1000:.0f}" for k, v in figures.items())
+        print(f"  {stored:>7} stored: {row}")
+
+
+async def main() -> None:
+    with private_infra("postgresql") as (mongo_url, run):
+        stack_id = f"bench{uuid.uuid4().hex[:6]}"
+        namespace = f"test{stack_id}."
+        await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
+        stack = Stack(
+            namespace, stack_id, Path(tempfile.mkdtemp(prefix="motcua-bench-")), KAFKA, mongo_url
+        )
+        try:
+            stack.start_all()
+            groups = process_groups(stack, run)
+            phases = []
+            async with httpx.AsyncClient(timeout=60) as http:
+                first = 0
+                for rate in RATES:
+                    phases.append(await load_phase(http, stack, rate, first, groups, run))
+                    first += phases[-1]["offered"]
+                raw = await raw_limits(mongo_url, f"raw{stack_id}.")
+                reads: dict[int, Any] = {}
+                have = first
+                for target in STORED:
+                    started = time.perf_counter()
+                    await store_dossiers(http, stack, target, have)
+                    have = max(have, target)
+                    reads[target] = await read_latency(http, stack)
+                    if time.perf_counter() - started > 900:
+                        print(f"  (stopped after {target} stored: loading took over 15 minutes)")
+                        break
+        finally:
+            stack.stop_all()
+    print_report(phases, raw, reads)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
