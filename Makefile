@@ -12,22 +12,27 @@ SECRET_FILE := $(MOTCUA_RUN)/jwt-secret
 ROLE ?= receiver
 UNIT ?= H15
 
-.PHONY: help install infra provision run stop test test-fast lint token bench tools browser postgres clean
+.PHONY: help doctor install infra provision run stop test test-fast lint token bench tools browser postgres clean
 
 help:
 	@echo "make run     start Kafka, FerretDB, the three services and a demo province"
 	@echo "make stop    stop what make run started"
+	@echo "make doctor  check the prerequisites (Python, JDK, Maven, Go, ports, disk)"
 	@echo "make test    install what is missing and run the whole test suite"
 	@echo "make token ROLE=receiver UNIT=H15.01.36       print a development JWT"
 	@echo "make bench   run the benchmarks and print figures"
 
+doctor:
+	@deploy/local/doctor.sh
+
 $(UV):
-	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
-	python3 -m venv $(MOTCUA_CACHE)/tools
-	$(MOTCUA_CACHE)/tools/bin/pip install -q uv==0.13.8
+	@python3 -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 14) else "Python 3.11 to 3.14 is required (make doctor)")'
+	@deploy/local/timed.sh "installing uv into $(MOTCUA_CACHE)/tools (first run only)" \
+	  bash -c 'python3 -m venv $(MOTCUA_CACHE)/tools && $(MOTCUA_CACHE)/tools/bin/pip install -q uv==0.13.8'
 
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml libs/platform/pyproject.toml services/*/pyproject.toml
-	$(UV) sync --frozen --python python3
+	@deploy/local/timed.sh "installing the Python dependencies from uv.lock into .venv" \
+	  $(UV) sync --frozen --python python3
 	@touch $@
 
 install: $(VENV)/.synced

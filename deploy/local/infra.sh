@@ -35,9 +35,9 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 fetch_kafka() {
   local stamp="$KAFKA_LIBS/.pom-$(sha256sum "$here/kafka/pom.xml" | cut -c1-16)"
   [[ -f "$stamp" ]] && return 0
-  log "fetching Kafka jars from Maven Central into $KAFKA_LIBS"
   rm -rf "$KAFKA_LIBS"
-  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+  "$here/timed.sh" "fetching Kafka's jars from Maven Central (first run only, about a minute)" \
+    mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$KAFKA_LIBS" -DincludeScope=runtime
   touch "$stamp"
 }
@@ -45,15 +45,16 @@ fetch_kafka() {
 fetch_ferretdb() {
   local src="$here/ferretdb"
   [[ -x "$FERRETDB_BIN" ]] && return 0
-  log "building FerretDB into $FERRETDB_BIN"
   # Built from a vendored copy (in the cache, never in git) so that it can be patched: _id lookups
   # on SQLite, and equality filters on PostgreSQL, that use the collection's indexes.
   local build="$CACHE/ferretdb-build-$FERRETDB_HASH"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$src"/*.patch "$build/"
-  (cd "$build" && GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
+  (cd "$build" && "$here/timed.sh" "downloading FerretDB's Go modules (first run only)" \
+      env GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
     && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <postgresql-indexed-equality.patch \
-    && go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
+    && "$here/timed.sh" "building FerretDB with Go (first run only, one to three minutes)" \
+      go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
   rm -rf "$build"
 }
 

@@ -4,6 +4,7 @@
 #   helm         built from its Go module (helm.sh/helm/v3) with the local Go toolchain
 #   k8svalidate  our strict manifest validator (deploy/tools/k8svalidate), built with go build
 #   promtool     Debian's prometheus package (also gives `prometheus`), linked into the bin dir
+#   amtool       Debian's prometheus-alertmanager package (also gives `alertmanager`), linked too
 #
 # Idempotent: a tool already at the wanted version is left alone, so a second run takes a moment.
 # Nothing here downloads a prebuilt binary; only the Go module proxy and Debian's archive are used.
@@ -71,8 +72,26 @@ install_promtool() {
     done
 }
 
+install_alertmanager() {
+    if ! command -v amtool >/dev/null 2>&1; then
+        if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+            log "amtool is missing: install Debian's package as root: apt-get install prometheus-alertmanager"
+            exit 1
+        fi
+        log "installing Debian's prometheus-alertmanager package (amtool)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y --no-install-recommends prometheus-alertmanager >/dev/null ||
+            { apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus-alertmanager >/dev/null; }
+    fi
+    ln -sfn "$(command -v amtool)" "$bin/amtool"
+    local server
+    server="$(command -v prometheus-alertmanager || command -v alertmanager)"
+    [[ "$server" == "$bin/alertmanager" ]] || ln -sfn "$server" "$bin/alertmanager"
+}
+
 install_helm
 install_k8svalidate
 install_promtool
+install_alertmanager
 
-log "ready in $bin: $("$bin/helm" version --template '{{.Version}}'), k8svalidate, $("$bin/promtool" --version 2>&1 | sed -n 1p)"
+log "ready in $bin: $("$bin/helm" version --template '{{.Version}}'), k8svalidate, $("$bin/promtool" --version 2>&1 | sed -n 1p), amtool"

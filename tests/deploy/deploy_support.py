@@ -71,10 +71,16 @@ def uv() -> str:
 
 
 def run(
-    cmd: list[str], *, stdin: str | None = None, cwd: Path = REPO
+    cmd: list[str],
+    *,
+    stdin: str | None = None,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a command; return it if it succeeded, else fail the test with its output."""
-    done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300)
+    done = subprocess.run(
+        cmd, input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
     if done.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
     return done
@@ -98,12 +104,14 @@ def settings_named_by_start_up_errors(service: str) -> set[str]:
 
 # architecture.md §7 plus the HTTP metrics and workflow's due-soon gauge (alerts.yml).
 CONTRACT_LABELS: dict[str, set[str]] = {
-    "motcua_dossiers_received_total": {"unit", "procedure", "channel"},
-    "motcua_dossiers_accepted_total": {"unit", "procedure", "channel"},
-    "motcua_dossiers_refused_total": {"unit", "procedure", "channel"},
-    "motcua_dossiers_prefilled_total": {"unit", "procedure"},
-    "motcua_dossiers_on_the_spot_total": {"unit", "procedure"},
-    "motcua_dossiers_finished_total": {"unit", "procedure", "timeliness"},
+    "motcua_dossiers_received_total": {"unit", "channel"},
+    "motcua_dossiers_accepted_total": {"unit", "channel"},
+    "motcua_dossiers_refused_total": {"unit", "channel"},
+    "motcua_dossiers_prefilled_total": {"unit"},
+    "motcua_dossiers_on_the_spot_total": {"unit"},
+    "motcua_dossiers_finished_total": {"unit", "timeliness"},
+    "motcua_unit_info": {"unit", "name", "parent"},
+    "motcua_procedure_info": {"procedure", "name"},
     "motcua_dossiers_open": {"unit", "state"},
     "motcua_dossiers_due_soon": {"unit"},
     "motcua_supplements_requested_total": {"unit", "stage"},
@@ -296,7 +304,8 @@ def panels(dashboard: dict) -> Iterator[dict]:
 def dashboard_queries() -> Iterator[tuple[str, str, str]]:
     """(dashboard file, panel or variable title, PromQL) for every query of every dashboard.
 
-    Variable queries are Grafana's label_values(<selector>, <label>): the selector is returned.
+    Variable queries are Grafana's label_values(<selector>, <label>) (the selector is returned) or
+    query_result(<expr>) (the expression is returned).
     """
     for name, board in dashboards().items():
         for panel in panels(board):
@@ -308,3 +317,6 @@ def dashboard_queries() -> Iterator[tuple[str, str, str]]:
             m = re.fullmatch(r"label_values\((?:(?P<sel>.+),\s*)?(?P<label>\w+)\)", query or "")
             if m and m.group("sel"):
                 yield name, f"${var['name']}", m.group("sel")
+            m = re.fullmatch(r"query_result\((?P<expr>.+)\)", query or "", re.S)
+            if m:
+                yield name, f"${var['name']}", m.group("expr")

@@ -52,6 +52,8 @@ def test_the_stack_has_every_part():
         "kafka-exporter",
         "mongodb-exporter",
         "prometheus",
+        "alertmanager",
+        "ingress",
         "grafana",
     }
 
@@ -151,8 +153,9 @@ def test_each_image_provisions_topics_and_its_indexes_after_kafka_and_the_replic
         assert provision["command"] == ["motcua-provision", "--topics", "--indexes"]
         assert provision["image"] == STACK[service]["image"]
         assert provision["build"] == STACK[service]["build"]
+        http_only = {"MOTCUA_HTTP_PORT", "MOTCUA_ROOT_PATH", "MOTCUA_PUBLIC_BASE_URL"}
         assert provision["environment"] == {
-            k: v for k, v in STACK[service]["environment"].items() if k != "MOTCUA_HTTP_PORT"
+            k: v for k, v in STACK[service]["environment"].items() if k not in http_only
         }
         assert provision["depends_on"]["kafka"]["condition"] == "service_healthy"
         assert (
@@ -200,3 +203,25 @@ def test_grafana_gets_the_provisioning_and_the_dashboards_where_the_provider_loo
     home = PurePosixPath(env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"])
     assert str(home.parent) == path and (GRAFANA / "dashboards" / home.name).is_file()
     assert env["MOTCUA_PROMETHEUS_URL"] == "http://prometheus:9090"
+
+
+def test_alertmanager_renders_the_shared_config_and_prometheus_sends_to_it():
+    bound = mounts("alertmanager")
+    assert bound["/etc/motcua"] == (REPO / "deploy" / "alertmanager").resolve()
+    [command] = STACK["alertmanager"]["command"]
+    assert command.startswith("/etc/motcua/render.sh /etc/motcua/alertmanager.yml ")
+    template = (REPO / "deploy" / "alertmanager" / "alertmanager.yml").read_text()
+    placeholders = set(re.findall(r"\$\{(ALERTMANAGER_\w+)\}", template))
+    assert placeholders == set(STACK["alertmanager"]["environment"])
+    assert "alertmanager" in STACK["prometheus"]["depends_on"]
+
+
+def test_each_service_is_behind_the_ingress_under_the_path_it_is_told():
+    assert mounts("ingress")["/etc/nginx/conf.d/default.conf"] == (COMPOSE / "nginx.conf").resolve()
+    config = (COMPOSE / "nginx.conf").read_text()
+    locations = dict(re.findall(r"location (/\w+/) \{\s*proxy_pass http://([\w:]+);", config))
+    assert locations == {f"/{s}/": f"{s}:{port}" for s, port in SERVICES.items()}
+    for service in SERVICES:
+        env = STACK[service]["environment"]
+        assert env["MOTCUA_ROOT_PATH"] == f"/{service}"
+        assert interpolate(env["MOTCUA_PUBLIC_BASE_URL"]) == f"http://127.0.0.1:8080/{service}"

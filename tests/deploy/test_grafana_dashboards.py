@@ -24,12 +24,33 @@ VIETNAMESE = re.compile(
     r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I
 )
 GRAFANA_VARIABLES = {"__range", "__rate_interval", "__interval"}
-# Which template variables each dashboard offers.
+# Which template variables each dashboard offers, besides the datasource.
 EXPECTED_VARIABLES = {
-    "motcua-overview.json": {"unit", "procedure"},
-    "motcua-timeliness.json": {"unit", "procedure"},
-    "motcua-satisfaction.json": {"unit"},
+    "motcua-overview.json": {"province", "unit"},
+    "motcua-timeliness.json": {"province", "unit", "procedure"},
+    "motcua-satisfaction.json": {"province", "unit"},
     "motcua-pipeline.json": {"service"},
+}
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+# Vietnamese legend and fixed colour of each enum value, the same on every panel.
+ENUM_LEGENDS = {
+    "timeliness": {
+        "early": ("Trước hạn", "green"),
+        "on_time": ("Đúng hạn", "blue"),
+        "late": ("Quá hạn", "red"),
+    },
+    "state": {"within": ("Còn trong hạn", "green"), "overdue": ("Quá hạn", "red")},
+    "level": {
+        "very_satisfied": ("Rất hài lòng", "green"),
+        "satisfied": ("Hài lòng", "blue"),
+        "dissatisfied": ("Không hài lòng", "red"),
+    },
+    "channel": {
+        "counter": ("Trực tiếp", "blue"),
+        "online": ("Trực tuyến", "green"),
+        "postal": ("Bưu chính", "purple"),
+    },
+    "stage": {"intake": ("Khi tiếp nhận", "blue"), "processing": ("Khi giải quyết", "orange")},
 }
 
 
@@ -58,7 +79,7 @@ def test_panel_ids_are_unique_and_the_grid_has_no_overlap(name: str):
 
 
 @pytest.mark.parametrize("name", sorted(BOARDS))
-def test_panels_have_vietnamese_titles_english_descriptions_and_the_fixed_datasource(name: str):
+def test_panels_have_vietnamese_titles_english_descriptions_and_the_datasource_variable(name: str):
     for panel in panels(BOARDS[name]):
         assert VIETNAMESE.search(panel["title"]), (
             f"{name}: title {panel['title']!r} is not Vietnamese"
@@ -69,26 +90,93 @@ def test_panels_have_vietnamese_titles_english_descriptions_and_the_fixed_dataso
         assert words, f"{name}: {panel['title']!r} has no description"
         english = sum(w.isascii() for w in words) / len(words)
         assert english > 0.8, f"{name}: description of {panel['title']!r} is not in English"
-        assert panel["datasource"] == {"type": "prometheus", "uid": DATASOURCE_UID}, panel["title"]
+        assert panel["datasource"] == DATASOURCE, panel["title"]
         assert panel["targets"], f"{name}: {panel['title']!r} has no query"
         for target in panel["targets"]:
-            assert target["datasource"]["uid"] == DATASOURCE_UID, panel["title"]
+            assert target["datasource"] == DATASOURCE, panel["title"]
             assert target["expr"].strip(), panel["title"]
 
 
 @pytest.mark.parametrize("name", sorted(BOARDS))
-def test_template_variables_query_the_fixed_datasource(name: str):
+def test_a_datasource_variable_and_units_and_procedures_chosen_by_name(name: str):
     variables = {v["name"]: v for v in BOARDS[name]["templating"]["list"]}
-    assert set(variables) == EXPECTED_VARIABLES[name]
+    assert set(variables) == EXPECTED_VARIABLES[name] | {"datasource"}
+    source = variables.pop("datasource")
+    assert source["type"] == "datasource" and source["query"] == "prometheus"
+    # Provisioned Grafanas have it; any other falls back to its default Prometheus.
+    assert source["current"]["value"] == DATASOURCE_UID
     for var in variables.values():
-        assert var["type"] == "query" and var["datasource"]["uid"] == DATASOURCE_UID
-        assert var["query"]["query"].startswith("label_values("), var["name"]
-        assert var["includeAll"] and var["multi"] and var["allValue"] == ".*", var["name"]
+        assert var["type"] == "query" and var["datasource"] == DATASOURCE, var["name"]
+    if "unit" in variables:
+        province, unit = variables["province"], variables["unit"]
+        assert 'motcua_unit_info{parent=""}' in province["query"]["query"]
+        assert not province["multi"]
+        # The hierarchy: the province chosen above, then the province itself and its communes.
+        assert 'parent="$province"' in unit["query"]["query"] and unit["multi"]
+        assert unit["includeAll"]
+    for var in variables.values():
+        query = var["query"]["query"]
+        if var["name"] in ("province", "unit", "procedure"):
+            assert query.startswith("query_result(") and "_info" in query, var["name"]
+            # Grafana shows the name (text) and filters by the code (value).
+            assert "(?<text>" in var["regex"] and "(?<value>" in var["regex"], var["name"]
+
+
+def test_units_and_procedures_are_shown_by_name_not_code():
+    """Legends name units and procedures through the info metrics (the rendered panels of the
+    monitoring test check the result: no code where a name belongs)."""
+    for name, board in BOARDS.items():
+        for panel in panels(board):
+            for target in panel.get("targets", []):
+                legend = target.get("legendFormat", "")
+                assert "{{unit}}" not in legend and "{{procedure}}" not in legend, panel["title"]
+                if legend == "{{name}}" or panel["type"] == "table":
+                    expr = target["expr"]
+                    joined = "group_left (name) max by (unit, name) (motcua_unit_info)" in expr or (
+                        "group_left (name) max by (procedure, name) (motcua_procedure_info)" in expr
+                    )
+                    assert joined, f"{name} / {panel['title']}: {expr}"
+
+
+def test_enum_legends_are_vietnamese_with_the_same_fixed_colour_everywhere():
+    seen = 0
+    for name, board in BOARDS.items():
+        for panel in panels(board):
+            for target in panel.get("targets", []):
+                label = target.get("legendFormat", "").strip("{}")
+                if label not in ENUM_LEGENDS:
+                    continue
+                seen += 1
+                overrides = {
+                    o["matcher"]["options"]: {p["id"]: p["value"] for p in o["properties"]}
+                    for o in panel["fieldConfig"]["overrides"]
+                    if o["matcher"]["id"] == "byName"
+                }
+                for raw, (vietnamese, colour) in ENUM_LEGENDS[label].items():
+                    props = overrides.get(raw)
+                    assert props, f"{name} / {panel['title']}: no legend for {label}={raw}"
+                    assert props["displayName"] == vietnamese, panel["title"]
+                    assert props["color"] == {"mode": "fixed", "fixedColor": colour}, panel["title"]
+    assert seen >= 8
+
+
+@pytest.mark.parametrize("name", sorted(BOARDS))
+def test_the_headline_row_answers_without_scrolling(name: str):
+    """The first screen (about 12 grid rows on a laptop) opens with figures, not charts."""
+    board = BOARDS[name]
+    ordered = sorted(panels(board), key=lambda p: (p["gridPos"]["y"], p["gridPos"]["x"]))
+    first = next(p for p in ordered if p["type"] != "row")["gridPos"]["y"]
+    headline = [p for p in ordered if p["type"] != "row" and p["gridPos"]["y"] == first]
+    assert first <= 1, name
+    assert len(headline) >= 3 and {p["type"] for p in headline} <= {"stat", "gauge", "piechart"}
+    assert sum(p["gridPos"]["w"] for p in headline) == 24, name
+    assert all(p["gridPos"]["y"] + p["gridPos"]["h"] <= 12 for p in headline), name
 
 
 @pytest.mark.parametrize("name", sorted(BOARDS))
 def test_queries_use_only_variables_the_dashboard_defines(name: str):
     defined = {v["name"] for v in BOARDS[name]["templating"]["list"]} | GRAFANA_VARIABLES
+    defined.discard("datasource")  # for the panels' datasource, never inside a query
     for board, title, expr in dashboard_queries():
         if board == name:
             used = set(re.findall(r"\$\{?(\w+)\}?", expr))

@@ -1,5 +1,6 @@
 """deploy/helm/motcua: lint, render with each values file, validate what Kubernetes would get."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,6 +19,16 @@ SECRETS = [
     "secret.kioskKey=test-kiosk-key-of-32-characters",
     "--set-string",
     "secret.jwtSecret=test-signing-key",
+    "--set-string",
+    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
+    "--set-string",
+    "alertmanager.smtp.from=motcua@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.platform=cntt@example.gov.vn",
+    "--set-string",
+    "alertmanager.email.counter=lanhdao@example.gov.vn",
+    "--set-string",
+    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
 ]
 
 
@@ -83,7 +94,8 @@ def test_production_settings_render_valid_objects():
         "monitoring.grafanaDashboards.datasource.enabled=true",
     )
     docs = objects(manifests)
-    assert not of_kind(docs, "Secret"), "no Secret is created when an existing one is named"
+    secrets = set(of_kind(docs, "Secret"))
+    assert secrets == {"motcua-alertmanager"}, "no Secret is created when an existing one is named"
     config = of_kind(docs, "ConfigMap")["motcua-config"]["data"]
     assert config["MOTCUA_OIDC_JWKS_URL"] == "https://sso.example.gov.vn/certs"
     validate(manifests, "-exists", "Secret/motcua-prod")
@@ -107,7 +119,7 @@ def test_each_service_runs_as_configured(values: str):
     version = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
     docs = objects(render(values))
     deployments = of_kind(docs, "Deployment")
-    assert set(deployments) == {f"motcua-{s}" for s in SERVICES}
+    assert set(deployments) == {f"motcua-{s}" for s in SERVICES} | {"motcua-alertmanager"}
     for service, port in SERVICES.items():
         pod = deployments[f"motcua-{service}"]["spec"]["template"]["spec"]
         [container] = pod["containers"]
@@ -134,7 +146,8 @@ def test_sizing_is_consistent(values: str):
             container["resources"]["requests"]["memory"]
             and container["resources"]["limits"]["memory"]
         )
-    assert set(of_kind(docs, "PodDisruptionBudget")) == set(of_kind(docs, "Deployment"))
+    # Every service keeps a replica through a node drain; the single Alertmanager may move.
+    assert set(of_kind(docs, "PodDisruptionBudget")) == {f"motcua-{s}" for s in SERVICES}
 
 
 def test_autoscaling_beyond_the_partitions_is_refused():
@@ -263,3 +276,145 @@ def test_service_monitor_scrapes_every_service_as_the_alerts_expect():
     } in endpoint["relabelings"]
     [expr] = monitor["spec"]["selector"]["matchExpressions"]
     assert sorted(expr["values"]) == sorted(SERVICES)
+
+
+def rendered_with_everything() -> list[dict]:
+    return objects(
+        render(
+            "values.yaml",
+            "--set",
+            "ingress.enabled=true",
+            "--set",
+            "ingress.className=nginx",
+            "--set",
+            "ingress.host=motcua.daklak.gov.vn",
+            "--set",
+            "ingress.pathPrefix=/motcua",
+            "--set",
+            "ingress.tls.enabled=true",
+            "--set",
+            "ingress.tls.secretName=motcua-tls",
+            "--set",
+            "monitoring.grafanaDashboards.enabled=true",
+        )
+    )
+
+
+def pod_specs(docs: list[dict]) -> dict[str, dict]:
+    return {
+        f"{d['kind']}/{d['metadata']['name']}": d["spec"]["template"]["spec"]
+        for d in docs
+        if d["kind"] in ("Deployment", "Job")
+    }
+
+
+def test_ingress_serves_each_service_under_the_prefix_and_tells_it_its_path():
+    docs = rendered_with_everything()
+    validate(yaml.safe_dump_all(docs))
+    [ingress] = of_kind(docs, "Ingress").values()
+    spec = ingress["spec"]
+    assert spec["ingressClassName"] == "nginx"
+    assert spec["tls"] == [{"hosts": ["motcua.daklak.gov.vn"], "secretName": "motcua-tls"}]
+    [rule] = spec["rules"]
+    assert rule["host"] == "motcua.daklak.gov.vn"
+    paths = {p["path"]: p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
+    assert paths == {f"/motcua/{s}": f"motcua-{s}" for s in SERVICES}
+    for service in SERVICES:
+        pod = pod_specs(docs)[f"Deployment/motcua-{service}"]
+        env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+        assert env["MOTCUA_ROOT_PATH"] == f"/motcua/{service}"
+        assert env["MOTCUA_PUBLIC_BASE_URL"] == f"https://motcua.daklak.gov.vn/motcua/{service}"
+
+
+def test_every_container_has_a_security_context_and_resources():
+    for values in VALUES_FILES:
+        docs = objects(render(values))
+        for name, pod in pod_specs(docs).items():
+            assert pod["securityContext"]["runAsNonRoot"] is True, name
+            assert pod["automountServiceAccountToken"] is False, name
+            assert pod["serviceAccountName"] == "motcua", name
+            for container in pod["containers"]:
+                where = f"{values} {name} {container['name']}"
+                context = container["securityContext"]
+                assert context["allowPrivilegeEscalation"] is False, where
+                assert context["readOnlyRootFilesystem"] is True, where
+                assert context["capabilities"]["drop"] == ["ALL"], where
+                assert container["resources"]["requests"]["memory"], where
+                assert container["resources"]["limits"]["memory"], where
+    accounts = of_kind(objects(render("values.yaml")), "ServiceAccount")
+    assert accounts["motcua"]["automountServiceAccountToken"] is False
+
+
+def test_pods_spread_over_nodes_and_zones():
+    for name, pod in pod_specs(objects(render("values.yaml"))).items():
+        if name.startswith("Job/"):
+            continue
+        spread = pod["topologySpreadConstraints"]
+        keys = [c["topologyKey"] for c in spread]
+        assert keys == ["kubernetes.io/hostname", "topology.kubernetes.io/zone"], name
+        component = name.split("/")[1].removeprefix("motcua-")
+        for constraint in spread:
+            selected = constraint["labelSelector"]["matchLabels"]
+            assert selected["app.kubernetes.io/component"] == component, name
+
+
+def test_name_overrides_rename_every_object_consistently():
+    docs = objects(render("values.yaml", "--set", "fullnameOverride=mc"))
+    names = {d["metadata"]["name"] for d in docs}
+    assert "mc-intake" in names and "mc-alertmanager" in names
+    assert all(n.startswith("mc") for n in names), names
+    validate(yaml.safe_dump_all(docs))
+    docs = objects(render("values.yaml", "--set", "nameOverride=motcua-tinh"))
+    deployments = of_kind(docs, "Deployment")
+    assert "motcua-motcua-tinh-intake" in deployments
+    labels = deployments["motcua-motcua-tinh-intake"]["metadata"]["labels"]
+    assert labels["app.kubernetes.io/name"] == "motcua-tinh"
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("image.pullPolicy=Sometimes", "pullPolicy"),
+        ("topics.partitions=0", "partitions"),
+        ("ingress.pathPrefix=motcua/", "pathPrefix"),
+        ("unknownKey=1", "unknownKey"),
+        ("services.intake.port=notaport", "port"),
+    ],
+)
+def test_the_schema_refuses_wrong_values(flag: str, expected: str):
+    done = helm("template", "motcua", str(CHART), *SECRETS, "--set", flag)
+    assert done.returncode != 0 and "schema" in done.stderr.lower(), done.stderr
+    assert expected in done.stderr
+
+
+def test_the_schema_leaves_room_for_the_optional_components():
+    for component in ("console", "keycloak", "portal", "objectStorage"):
+        done = helm(
+            "template", "motcua", str(CHART), *SECRETS, "--set", f"{component}.enabled=false"
+        )
+        assert done.returncode == 0, done.stderr
+
+
+def values_keys(values: dict, prefix: str = "") -> set[str]:
+    """Documented keys: leaves, and maps whose keys the operator chooses (labels, resources…)."""
+    free = {"resources", "annotations", "labels", "nodeSelector", "affinity", "podAnnotations"}
+    free |= {"podSecurityContext", "securityContext", "probes", "extraEnv", "to", "egress"}
+    keys = set()
+    for key, value in values.items():
+        path = f"{prefix}{key}"
+        path = path.replace("services.intake", "services.<name>")
+        path = path.replace("services.workflow", "services.<name>")
+        path = path.replace("services.feedback", "services.<name>")
+        if isinstance(value, dict) and value and key not in free:
+            keys |= values_keys(value, f"{path}.")
+        else:
+            keys.add(path)
+    return keys
+
+
+def test_the_chart_readme_documents_every_value():
+    readme = (CHART / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([^`]+)` \|", readme, re.MULTILINE))
+    keys = values_keys(yaml.safe_load((CHART / "values.yaml").read_text()))
+    assert keys - documented == set(), "undocumented values"
+    assert documented - keys == set(), "documented values that do not exist"

@@ -106,3 +106,8 @@ def test_alerts_are_labelled_and_point_to_a_runbook_that_exists():
                 for h in re.findall(r"^#+ (.+)$", text, re.MULTILINE)
             }
             assert anchor in headings, f"{name}: no heading #{anchor} in {doc}"
+
+
+def test_every_alert_has_its_own_runbook_section():
+    for name, rule in alert_rules().items():
+        assert rule["annotations"]["runbook"] == f"docs/monitoring.md#{name.lower()}", name

@@ -17,11 +17,23 @@ import httpx
 import pytest
 import yaml
 
+from support.dashboard_render import Shown, render, variable_options
 from support.stack import Stack, answers_ok, auth, eventually, free_port, kiosk_device
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "deploy"))
-from deploy_support import dashboard_queries, recording_rules, substitute, tool  # noqa: E402
+from deploy_support import (  # noqa: E402
+    dashboard_queries,
+    dashboards,
+    recording_rules,
+    substitute,
+    tool,
+)
+
+# Rendered dashboards go here (git-ignored): look at them after a test run.
+RENDERED = ROOT / "build" / "dashboards"
+UNIT_CODE = re.compile(r"^H\d\d(\.\d\d)*$")
+PROCEDURE_CODE = re.compile(r"^\d\.\d{6}$")
 
 COMMUNE = "H15.01.36"
 COUNTER = "H15.01.36-Q01"
@@ -198,7 +210,8 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
     stack = await stack_factory()
     stack.start_all()
     prom = prometheus(stack)
-    async with httpx.AsyncClient(timeout=10) as http:
+    started = time.time()
+    async with httpx.AsyncClient(timeout=60) as http:
         # Let Prometheus see every counter before it moves, so rate() sees the increments.
         await eventually(lambda: _targets_up(http, prom, 3))
         await eventually(
@@ -243,7 +256,7 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
 
         empty = []
         for board, title, expr in dashboard_queries():
-            rows = await query(http, prom, substitute(expr, {"unit": COMMUNE}))
+            rows = await query(http, prom, substitute(expr, {"unit": COMMUNE, "province": "H15"}))
             if not rows and not MAY_BE_EMPTY.search(expr):
                 empty.append(f"{board} / {title}: {expr}")
         for name, expr in recording_rules().items():
@@ -260,6 +273,9 @@ async def test_every_dashboard_and_rule_expression_runs_and_timeliness_shows_the
         ]
         [row] = await query(http, prom, substitute(within_panel, {"unit": COMMUNE}))
         assert float(row["value"][1]) == 4
+
+        # What the dashboards show, drawn from their own queries (build/dashboards/*.png).
+        check_rendered(render_dashboards(prom, started))
 
         finished = await query(
             http,
@@ -280,3 +296,69 @@ async def _targets_up(http: httpx.AsyncClient, prom: str, n: int) -> bool:
 
 async def _has_data(http: httpx.AsyncClient, prom: str, expr: str) -> bool:
     return bool(await query(http, prom, expr))
+
+
+def render_dashboards(prom: str, since: float) -> dict[str, dict[str, Shown]]:
+    """Draw every dashboard from its own queries for the demo province with All units, the way
+    Grafana would show it; PNGs in build/dashboards/. Returns what each panel showed."""
+    with httpx.Client(timeout=20) as http:
+
+        def instant(expr: str) -> list[dict[str, Any]]:
+            body = http.get(f"{prom}/api/v1/query", params={"query": expr}).json()
+            assert body["status"] == "success", f"{expr}: {body}"
+            return list(body["data"]["result"])
+
+        def ranged(expr: str) -> list[dict[str, Any]]:
+            end = time.time()
+            params = {"query": expr, "start": since, "end": end, "step": 2}
+            body = http.get(f"{prom}/api/v1/query_range", params=params).json()
+            assert body["status"] == "success", f"{expr}: {body}"
+            return list(body["data"]["result"])
+
+        elapsed = f"{int(time.time() - since) + 1}s"
+        shown: dict[str, dict[str, Shown]] = {}
+        for board in dashboards().values():
+            values = {"__range": elapsed, "__rate_interval": "15s", "__interval": "2s"}
+            variables = {v["name"]: v for v in board["templating"]["list"]}
+            if "province" in variables:
+                provinces = dict(variable_options(variables["province"], values, instant))
+                values["province"] = provinces["Tỉnh Đắk Lắk"]
+                units = variable_options(variables["unit"], values, instant)
+                # The hierarchy: the province itself and its communes, nothing else.
+                assert ("Tỉnh Đắk Lắk", "H15") in units and len(units) > 50
+                assert all(code == "H15" or code.startswith("H15.") for _, code in units)
+                assert ("Phường Buôn Ma Thuột", COMMUNE) in units
+                values["unit"] = "(" + "|".join(code for _, code in units) + ")"
+            if "procedure" in variables:
+                procedures = variable_options(variables["procedure"], values, instant)
+                assert procedures and not any(PROCEDURE_CODE.match(t) for t, _ in procedures)
+                values["procedure"] = "(" + "|".join(code for _, code in procedures) + ")"
+            values.setdefault("service", ".*")
+            panels = render(board, values, instant, ranged, RENDERED / f"{board['uid']}.png")
+            shown[board["uid"]] = {p.title: p for p in panels}
+            assert (RENDERED / f"{board['uid']}.png").stat().st_size > 10_000
+    return shown
+
+
+def check_rendered(shown: dict[str, dict[str, Shown]]) -> None:
+    """What a leader reads: names not codes, Vietnamese legends, the scenario's figures."""
+    for board, panels in shown.items():
+        for panel in panels.values():
+            names = [n for n, _ in panel.series] + [r[0] for r in panel.rows[1:]]
+            for name in names:
+                assert not UNIT_CODE.match(name), f"{board} / {panel.title}: unit code {name}"
+                assert not PROCEDURE_CODE.match(name), f"{board} / {panel.title}: code {name}"
+    timeliness = shown["motcua-timeliness"]
+    assert timeliness["Đang trong hạn"].series == [("Đang trong hạn", 4.0)]
+    legends = {n for n, _ in timeliness["Hồ sơ giải quyết theo tiến độ (hồ sơ/giờ)"].series}
+    assert "Trước hạn" in legends and legends <= {"Trước hạn", "Đúng hạn", "Quá hạn"}
+    per_unit = timeliness["Tỷ lệ đúng hạn theo đơn vị (30 ngày)"].series
+    assert [n for n, _ in per_unit] == ["Phường Buôn Ma Thuột"]
+    [header, row] = timeliness["Kết quả giải quyết theo đơn vị"].rows
+    assert header[0] == "Đơn vị" and row[0] == "Phường Buôn Ma Thuột"
+    assert {"Trước hạn", "Đúng hạn"} <= set(header)
+    satisfaction = shown["motcua-satisfaction"]
+    levels = {n for n, _ in satisfaction["Cơ cấu mức độ hài lòng"].series}
+    assert levels == {"Rất hài lòng", "Không hài lòng"}
+    channels = {n for n, _ in shown["motcua-overview"]["Cơ cấu kênh nộp"].series}
+    assert channels == {"Trực tiếp", "Trực tuyến"}

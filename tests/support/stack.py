@@ -58,7 +58,9 @@ class ServiceProcess:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        # Generous: on a loaded machine a service's start-up (topics, indexes, consumer group)
+        # takes a minute or more; a healthy start is still over in seconds.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:

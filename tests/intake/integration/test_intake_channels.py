@@ -192,7 +192,13 @@ async def test_withdrawal_and_supplement_during_processing_are_published(
         code,
         1,
         "case.supplement_requested",
-        {"reason": "Thiếu giấy tờ", "policy": "restart", "count": 1, "at": f"{day}T14:00:00+07:00"},
+        {
+            "reason": "Thiếu giấy tờ",
+            "policy": "restart",
+            "count": 1,
+            "at": f"{day}T14:00:00+07:00",
+            "status": 5,  # the status workflow publishes with every case event
+        },
     )
     await wait_status(intake, code, 5)
     r = await intake.command(

@@ -45,9 +45,9 @@ async def test_no_receipt_before_acceptance(intake: Intake, days: Days) -> None:
 
 async def test_business_metrics_move(intake: Intake, days: Days) -> None:
     day = days.next()
-    counter = {"unit": UNIT, "procedure": "1.001193", "channel": "counter"}
+    counter = {"unit": UNIT, "channel": "counter"}
     online = {**counter, "channel": "online"}
-    per_unit = {"unit": UNIT, "procedure": "1.001193"}
+    per_unit = {"unit": UNIT}
     before = {
         "received": await intake.metric("motcua_dossiers_received_total", counter),
         "accepted": await intake.metric("motcua_dossiers_accepted_total", counter),
@@ -106,7 +106,7 @@ async def test_business_metrics_move(intake: Intake, days: Days) -> None:
 
 async def test_refusal_is_counted(intake: Intake, days: Days) -> None:
     day = days.next()
-    online = {"unit": UNIT, "procedure": "1.001193", "channel": "online"}
+    online = {"unit": UNIT, "channel": "online"}
     before = await intake.metric("motcua_dossiers_refused_total", online)
     r = await intake.submit(
         day,

@@ -19,7 +19,14 @@ async def test_lookup_shows_status_and_due_date_only(intake: Intake, days: Days)
         f"/lookup/{submitted['code']}", params={"secret": submitted["lookup_secret"]}
     )
     assert r.status_code == 200
-    assert set(r.json()) == {"code", "status", "status_name", "status_label", "due_at"}
+    assert set(r.json()) == {
+        "code",
+        "status",
+        "status_name",
+        "status_label",
+        "due_at",
+        "appointment_at",  # the same instant by its own name (due_at kept for a version)
+    }
     assert r.json()["status"] == 2
     assert r.json()["due_at"] == submitted["due_at"]
     assert CITIZEN not in r.text and "Nguyễn" not in r.text

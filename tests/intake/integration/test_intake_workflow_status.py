@@ -71,6 +71,7 @@ async def test_malformed_message_is_dead_lettered_and_the_next_event_updates_the
             "allotted_hours": 2,
             "timeliness": "early",
             "at": f"{day}T10:00:00+07:00",
+            "status": 4,  # the status workflow publishes with every case event
         },
     )
     view = await wait_lookup(intake, submitted, 4)
@@ -102,9 +103,11 @@ async def test_lookup_follows_processing_to_the_returned_result(intake: Intake, 
             "step_unit": "H15.01.36",
             "allotted_hours": 2,
             "due_at": at,
+            "status": 2,
         },
     )
-    await publish_workflow_event(intake, code, 2, "case.deadline_warning", {**base, "due_at": at})
+    warning = {**base, "due_at": at, "status": 2}
+    await publish_workflow_event(intake, code, 2, "case.deadline_warning", warning)
     new_due = f"{days.next()}T16:00:00+07:00"
     await publish_workflow_event(
         intake,
@@ -116,9 +119,11 @@ async def test_lookup_follows_processing_to_the_returned_result(intake: Intake, 
             "reason": "Cần xác minh",
             "original_due_at": submitted["due_at"],
             "new_due_at": new_due,
+            "status": 2,
         },
     )
-    await publish_workflow_event(intake, code, 4, "case.resolved", {**base, "outcome": "approved"})
+    resolved = {**base, "outcome": "approved", "status": 9}
+    await publish_workflow_event(intake, code, 4, "case.resolved", resolved)
     view = await wait_lookup(intake, submitted, 9)
     assert view["due_at"] == new_due
     await publish_workflow_event(
@@ -126,7 +131,14 @@ async def test_lookup_follows_processing_to_the_returned_result(intake: Intake, 
         code,
         5,
         "case.returned",
-        {**base, "returned_at": at, "channel": "counter", "timeliness": "early", "due_at": new_due},
+        {
+            **base,
+            "returned_at": at,
+            "channel": "counter",
+            "timeliness": "early",
+            "due_at": new_due,
+            "status": 10,
+        },
     )
     view = await wait_lookup(intake, submitted, 10)
     assert view["status_label"] == "Đã trả kết quả"

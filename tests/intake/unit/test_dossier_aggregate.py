@@ -17,7 +17,6 @@ from motcua_intake.domain.errors import (
     IncompleteDossier,
     InvalidDossierCode,
     InvalidStatus,
-    InvalidTime,
     OnTheSpotNotAllowed,
     ReasonRequired,
     UnknownComponent,
@@ -25,6 +24,7 @@ from motcua_intake.domain.errors import (
     WithdrawalNotAllowed,
 )
 from motcua_intake.domain.status import DossierStatus
+from motcua_intake.dossier_document import dossier_from_document, dossier_to_document
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.envelope import Envelope
 from motcua_platform.contracts.events import (
@@ -37,6 +37,7 @@ from motcua_platform.contracts.events import (
     DossierWithdrawalRequested,
     EventData,
 )
+from motcua_platform.instants import InvalidTime
 
 Submission = Callable[..., dict[str, Any]]
 ONLINE_BIRTH = [Document("to_khai", "electronic"), Document("giay_chung_sinh", "electronic")]
@@ -502,9 +503,9 @@ def test_to_document_and_from_document_round_trip_equal(
     submission: Submission, calendar: WorkingCalendar
 ) -> None:
     dossier = _full_life(submission, calendar)
-    restored = Dossier.from_document(dossier.to_document())
+    restored = dossier_from_document(dossier_to_document(dossier))
     assert restored == dossier
-    assert restored.to_document() == dossier.to_document()
+    assert dossier_to_document(restored) == dossier_to_document(dossier)
     assert restored.pending_events == []
 
 
@@ -522,7 +523,7 @@ def test_document_read_back_from_mongodb_as_naive_utc_is_equal(
             return [as_stored(v) for v in value]
         return value
 
-    assert Dossier.from_document(as_stored(dossier.to_document())) == dossier
+    assert dossier_from_document(as_stored(dossier_to_document(dossier))) == dossier
 
 
 def test_document_is_bson_friendly(submission: Submission, calendar: WorkingCalendar) -> None:
@@ -540,7 +541,7 @@ def test_document_is_bson_friendly(submission: Submission, calendar: WorkingCale
         else:
             assert value is None or isinstance(value, str | int | float | bool), path
 
-    check(_full_life(submission, calendar).to_document(), "dossier")
+    check(dossier_to_document(_full_life(submission, calendar)), "dossier")
 
 
 def test_replaying_published_events_rebuilds_the_same_dossier(
@@ -566,8 +567,8 @@ def test_replaying_published_events_rebuilds_the_same_dossier(
     )
     replayed.observe_workflow_status(4)  # workflow state is mirrored, not an intake event
     replayed.apply(wire[-1])
-    expected = live.to_document()
-    actual = replayed.to_document()
+    expected = dossier_to_document(live)
+    actual = dossier_to_document(replayed)
     assert actual == expected
 
 
@@ -591,9 +592,9 @@ def test_intake_events_carry_no_undeclared_field(
     refused = Dossier.submit(**submission(number=3, documents=birth_documents))
     refused.refuse(at=vn(2026, 10, 5, 9, 30), reasons=["Không thuộc thẩm quyền"], refused_by="lan")
     events = [
-        *dossier.take_pending_events(),
-        *online.take_pending_events(),
-        *refused.take_pending_events(),
+        *dossier.pull_events(),
+        *online.pull_events(),
+        *refused.pull_events(),
     ]
     assert {event.event_type for event in events} >= {
         "dossier.refused",

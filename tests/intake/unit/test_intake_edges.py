@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
 from motcua_intake.commands import RefuseDossier, SubmitDossier
+from motcua_intake.context import IntakeContext
 from motcua_intake.demo import DOSSIERS, documents
 from motcua_intake.domain.completeness import MissingComponent
 from motcua_intake.domain.demo_province import load_demo_province
@@ -24,7 +25,6 @@ from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
 from motcua_intake.locks import KeyedLocks
 from motcua_intake.metrics import IntakeMetrics
-from motcua_intake.service import IntakeService
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.errors import refusal_error as api_error
 from motcua_platform.personal_id import InvalidPersonalId
@@ -95,9 +95,9 @@ def test_counter_submission_counts_received_accepted_prefilled_and_on_the_spot(
         vn(2026, 10, 5, 9),
         resolve_on_the_spot=True,
     )
-    metrics.count(dossier, dossier.take_pending_events())
-    by_channel = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "counter"}
-    per_unit = {"unit": "H15.01.36", "procedure": "1.001193"}
+    metrics.count(dossier, dossier.pull_events())
+    by_channel = {"unit": "H15.01.36", "channel": "counter"}
+    per_unit = {"unit": "H15.01.36"}
     assert sample(registry, "motcua_dossiers_received_total", by_channel) == 1
     assert sample(registry, "motcua_dossiers_accepted_total", by_channel) == 1
     assert sample(registry, "motcua_dossiers_prefilled_total", per_unit) == 1
@@ -108,13 +108,13 @@ def test_supplement_request_and_refusal_are_counted(submission: Submission) -> N
     registry = CollectorRegistry()
     metrics = IntakeMetrics(registry)
     dossier = Dossier.submit(**submission(channel="online", documents=[]))
-    dossier.take_pending_events()
+    dossier.pull_events()
     dossier.request_supplement(at=vn(2026, 10, 5, 10))
     dossier.refuse(at=vn(2026, 10, 5, 11), reasons=["Không đủ điều kiện"])
-    metrics.count(dossier, dossier.take_pending_events())
+    metrics.count(dossier, dossier.pull_events())
     labels = {"unit": "H15.01.36", "stage": "intake"}
     assert sample(registry, "motcua_supplements_requested_total", labels) == 1
-    refused = {"unit": "H15.01.36", "procedure": "1.001193", "channel": "online"}
+    refused = {"unit": "H15.01.36", "channel": "online"}
     assert sample(registry, "motcua_dossiers_refused_total", refused) == 1
 
 
@@ -176,9 +176,9 @@ def test_demo_picks_forms_each_channel_accepts(catalogue: Catalogue) -> None:
 
 
 @pytest.fixture(scope="module")
-def service(catalogue: Catalogue) -> IntakeService:
+def service(catalogue: Catalogue) -> IntakeContext:
     units = UnitRegistry.load_default()
-    return IntakeService(
+    return IntakeContext(
         store=None,  # type: ignore[arg-type]
         codes=None,  # type: ignore[arg-type]
         registry=None,  # type: ignore[arg-type]
@@ -194,7 +194,7 @@ def service(catalogue: Catalogue) -> IntakeService:
     )
 
 
-def test_forms_are_headed_by_the_centre_and_dated_in_the_province(service: IntakeService) -> None:
+def test_forms_are_headed_by_the_centre_and_dated_in_the_province(service: IntakeContext) -> None:
     day = date(2026, 5, 4)
     assert (
         service.unit_name("H15.01.36", day)
@@ -205,7 +205,7 @@ def test_forms_are_headed_by_the_centre_and_dated_in_the_province(service: Intak
 
 
 def test_forms_name_the_unit_and_province_as_they_were_on_the_dossiers_day(
-    service: IntakeService,
+    service: IntakeContext,
 ) -> None:
     loc_ninh = service.units.by_nso_code("commune", 25270).code
     assert service.unit_name(loc_ninh, date(2026, 3, 2)) == "Bộ phận Một cửa Xã Lộc Ninh"
@@ -214,7 +214,7 @@ def test_forms_name_the_unit_and_province_as_they_were_on_the_dossiers_day(
 
 
 def test_result_is_returned_at_the_counter_of_the_procedures_sector(
-    service: IntakeService,
+    service: IntakeContext,
 ) -> None:
     assert service.return_counter("H15.01.36", "1.001193") == "H15.01.36-Q01"  # Hộ tịch
     assert service.return_counter("H15.01.02", "1.001193") is None  # no centre configured

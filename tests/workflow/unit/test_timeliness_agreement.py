@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
+import pytest
+
 from motcua_platform.calendar import VN_TZ, CalendarProvider
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.reports import CaseFacts, summarize
@@ -21,42 +23,28 @@ def vn(month: int, day: int, hour: int = 0) -> datetime:
     return datetime(2024, month, day, hour, tzinfo=VN_TZ)
 
 
-def twice_supplemented(make_case: MakeCase) -> Case:
-    """Accepted Thu 25/04/2024 09:00, due Fri 03/05 09:00; asked to supplement twice, both
-    supplements back within the hour."""
+def supplemented(make_case: MakeCase, times: int) -> Case:
+    """Accepted Thu 25/04/2024 09:00, due Fri 03/05 09:00; asked to supplement ``times`` times,
+    each supplement back within the hour."""
     case = make_case()
-    case.request_supplement("Thiếu tờ khai", vn(4, 25, 10))
-    case.resume(vn(4, 25, 11))
-    case.request_supplement("Thiếu bản sao giấy khai sinh", vn(4, 26, 10))
-    case.resume(vn(4, 26, 11))
+    for day in range(25, 25 + times):
+        case.request_supplement("Thiếu tờ khai", vn(4, day, 10))
+        case.resume(vn(4, day, 11))
     return case
 
 
-def test_a_twice_supplemented_dossier_is_overdue_in_the_queue_the_view_the_report_and_gauge(
-    make_case: MakeCase,
+@pytest.mark.parametrize(("times", "state"), [(1, "within"), (2, "overdue"), (3, "overdue")])
+def test_the_queue_the_view_the_report_and_the_gauge_agree_on_the_supplement_rule(
+    make_case: MakeCase, times: int, state: str
 ) -> None:
-    case = twice_supplemented(make_case)
-    at = vn(4, 26, 14)  # long before the due time
+    """Asked to supplement twice is overdue everywhere (QĐ 766), long before the due time."""
+    case = supplemented(make_case, times)
+    at = vn(4, 29, 14)
     store = CaseStore(SimpleNamespace(collection=None), CalendarProvider(), 8.0)  # type: ignore[arg-type]
 
     summary = summarize([CaseFacts.from_case(case)], case.unit, vn(4, 1), vn(4, 30), at)
 
-    assert (summary.within, summary.overdue) == (0, 1)
-    assert _open_state(store.document(case), at) == "overdue"
-    assert task_item(case, at)["state"] == "overdue"
-    assert case_view(case, at)["state"] == "overdue"
-
-
-def test_a_once_supplemented_dossier_stays_within_everywhere(make_case: MakeCase) -> None:
-    case = make_case()
-    case.request_supplement("Thiếu tờ khai", vn(4, 25, 10))
-    case.resume(vn(4, 25, 11))
-    at = vn(4, 26, 14)
-    store = CaseStore(SimpleNamespace(collection=None), CalendarProvider(), 8.0)  # type: ignore[arg-type]
-
-    summary = summarize([CaseFacts.from_case(case)], case.unit, vn(4, 1), vn(4, 30), at)
-
-    assert (summary.within, summary.overdue) == (1, 0)
-    assert _open_state(store.document(case), at) == "within"
-    assert task_item(case, at)["state"] == "within"
-    assert case_view(case, at)["state"] == "within"
+    assert (summary.within, summary.overdue) == ((1, 0) if state == "within" else (0, 1))
+    assert _open_state(store.document(case), at) == state
+    assert task_item(case, at)["state"] == state
+    assert case_view(case, at)["state"] == state

@@ -31,7 +31,7 @@ def test_a_finish_counts_once_and_two_supplements_count_late(
     events = case.return_result("counter", vn(4, 26, 10))
     metrics.case_changed(case, events, was_finished=True)
 
-    labels = {"unit": "H15.50.05", "procedure": "1.004873"}
+    labels = {"unit": "H15.50.05"}
 
     def sample(name: str, **extra: str) -> float | None:
         return registry.get_sample_value(name, extra)

@@ -1,10 +1,51 @@
-{{/* Release-wide name: "motcua" for a release named motcua, else "<release>-motcua". */}}
+{{/* The chart's name, or nameOverride. */}}
+{{- define "motcua.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-wide name: fullnameOverride, else "motcua" for a release named motcua, else
+     "<release>-motcua" (the chart's name or nameOverride). */}}
 {{- define "motcua.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "motcua.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 50 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 50 | trimSuffix "-" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The ServiceAccount every pod runs as. */}}
+{{- define "motcua.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "motcua.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Path under the Ingress of one service: "<pathPrefix>/<service>". Call with (dict "root" $ "name" "intake"). */}}
+{{- define "motcua.ingressPath" -}}
+{{- printf "%s/%s" (trimSuffix "/" .root.Values.ingress.pathPrefix) .name -}}
+{{- end -}}
+
+{{/* Topology spread of one component's pods. Call with (dict "root" $ "name" "intake"). */}}
+{{- define "motcua.topologySpread" -}}
+{{- $ctx := . }}
+{{- with .root.Values.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- range . }}
+  - maxSkew: {{ .maxSkew }}
+    topologyKey: {{ .topologyKey }}
+    whenUnsatisfiable: {{ .whenUnsatisfiable }}
+    labelSelector:
+      matchLabels:
+        {{- include "motcua.componentSelectorLabels" $ctx | nindent 8 }}
+  {{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Name of one service's objects: "<fullname>-<service>". Call with (dict "root" $ "name" "intake"). */}}
@@ -13,7 +54,7 @@
 {{- end -}}
 
 {{- define "motcua.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "motcua.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
@@ -115,7 +156,8 @@ MOTCUA_JWT_SECRET: {{ $s.jwtSecret | b64enc | quote }}
 {{- end -}}
 
 {{- define "motcua.podSecurity" -}}
-automountServiceAccountToken: false
+serviceAccountName: {{ include "motcua.serviceAccountName" . }}
+automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- with .Values.imagePullSecrets }}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from pydantic import BaseModel, Field
+
 RefusalKind = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
 
 
@@ -22,6 +24,21 @@ class ApiError(Exception):
         if self.details is not None:
             error["details"] = self.details
         return {"error": error}
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: e.g. validation_failed, not_found")
+    message: str = Field(description="For people; the first problem for a validation error")
+    details: Any = Field(
+        default=None,
+        description="Whatever locates the problem; for validation_failed a list of {field, reason}",
+    )
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 5xx answer (the OpenAPI documents declare it for 4XX and 5XX)."""
+
+    error: ErrorDetail
 
 
 class NotFound(ApiError):

@@ -3,7 +3,12 @@ a personal ID or a name."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
+
+# A `<name>_created` series per counter and histogram child doubles the series Prometheus stores
+# (2.x ingests them as plain gauges) for a timestamp nothing reads (docs/monitoring.md,
+# cardinality budget).
+disable_created_metrics()
 
 
 class PlatformMetrics:

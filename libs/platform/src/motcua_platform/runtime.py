@@ -10,15 +10,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi.site import get_asyncapi_html
 
 from motcua_platform.auth import TokenVerifier
 from motcua_platform.clock import TimeSource, clock_for
 from motcua_platform.contracts import Envelope
 from motcua_platform.http.app import create_app
+from motcua_platform.http.asyncapi_doc import typed
+from motcua_platform.http.docs import asyncapi_page
 from motcua_platform.http.idempotency import COLLECTION as IDEMPOTENCY
 from motcua_platform.http.idempotency import IdempotencyKeys
 from motcua_platform.messaging.broker import build_broker
@@ -160,6 +161,7 @@ class ServiceRuntime:
             metrics=self.metrics,
             readiness=self.readiness,
             lifespan=self.lifespan,
+            root_path=s.root_path,
         )
         app.state.token_verifier = TokenVerifier(
             secret=s.jwt_secret.get_secret_value() if s.jwt_secret else None,
@@ -172,11 +174,11 @@ class ServiceRuntime:
 
         @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.0 document of the topics")
         async def asyncapi_json() -> JSONResponse:
-            return JSONResponse(spec.to_specification().to_jsonable())
+            return JSONResponse(typed(spec.to_specification().to_jsonable()))
 
         @app.get("/asyncapi", tags=["ops"], include_in_schema=False)
-        async def asyncapi_html() -> HTMLResponse:
-            return HTMLResponse(get_asyncapi_html(spec.to_specification()))
+        async def asyncapi_html(request: Request) -> HTMLResponse:
+            return asyncapi_page(request, typed(spec.to_specification().to_jsonable()), title)
 
         return app
 

@@ -18,6 +18,11 @@ class PlatformSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     public_base_url: str = ""
+    root_path: str = Field(
+        default="",
+        description="Path prefix the service is reached under behind an ingress, e.g. /intake: "
+        "requests are served with or without it, and the API documents carry it",
+    )
     simulation: bool = False
     log_level: str = "INFO"
 

@@ -29,8 +29,8 @@ from motcua_platform.auth import Principal
 from motcua_platform.contracts import EventData
 from motcua_platform.errors import ApiError, ConcurrencyConflict, Conflict, NotFound
 from motcua_platform.mongo import AggregateStore, Loaded
+from motcua_platform.retries import ATTEMPTS, load_decide_save
 
-ATTEMPTS = 10
 T = TypeVar("T")
 Decided = tuple[dict[str, Any], Sequence[EventData], T]
 
@@ -43,18 +43,17 @@ async def _change(
     decide: Callable[[Loaded], Decided[T]],
 ) -> T:
     """Apply ``decide`` to the stored aggregate (404 when there is none)."""
-    for _ in range(ATTEMPTS):
+
+    async def attempt() -> T:
         loaded = await store.load(aggregate_id)
         if loaded is None:
             raise NotFound(what, aggregate_id)
         state, events, result = decide(loaded)
         envelopes = store.envelopes(aggregate_id, loaded.seq_head, events, at)
-        try:
-            await store.save(aggregate_id, loaded.version, state, envelopes)
-        except ConcurrencyConflict:
-            continue
+        await store.save(aggregate_id, loaded.version, state, envelopes)
         return result
-    raise Conflict("busy", f"{aggregate_id} is being changed by others; try again")
+
+    return await load_decide_save(attempt, what=what, key=aggregate_id)
 
 
 # ------------------------------------------------------------------------- ratings
@@ -93,7 +92,7 @@ async def rate(ctx: FeedbackContext, cmd: RateDossier) -> Rating:
             entered_by=entered_by,
         )
         assert record.rating is not None
-        return dossier_state(record), record.pending_events, record.rating
+        return dossier_state(record), record.pull_events(), record.rating
 
     rating = await _change(ctx.store.dossiers, "dossier", cmd.dossier_code, cmd.at, decide)
     ctx.runtime.relay.notify()
@@ -163,7 +162,7 @@ async def _save_new_complaint(
     complaint = _file(ctx, complaint_id, unit, dossier, cmd)
     secret = secrets.token_urlsafe(18)
     store = ctx.store.complaints
-    events = store.envelopes(complaint_id, 0, complaint.pending_events, cmd.at)
+    events = store.envelopes(complaint_id, 0, complaint.pull_events(), cmd.at)
     state = {**complaint_state(complaint), "secret_hash": hash_secret(secret)}
     await store.save(complaint_id, 0, state, events)
     ctx.runtime.relay.notify()
@@ -201,7 +200,7 @@ async def _change_complaint(
     def apply(loaded: Loaded) -> Decided[Complaint]:
         complaint = Complaint.from_document(loaded.state)
         decide(complaint, loaded.state)
-        return complaint_state(complaint), complaint.pending_events, complaint
+        return complaint_state(complaint), complaint.pull_events(), complaint
 
     complaint = await _change(ctx.store.complaints, "complaint", complaint_id, at, apply)
     ctx.runtime.relay.notify()

@@ -11,7 +11,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from motcua_feedback.domain import Rating
-from motcua_feedback.domain.instants import stored_instant
+from motcua_platform.instants import stored_instant
 from motcua_platform.timeliness import OpenTimeliness, classify_open
 
 STATES = ("within", "overdue")

@@ -8,6 +8,7 @@ import hmac
 from pydantic import Field, SecretStr
 
 from motcua_platform.settings import PlatformSettings
+from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
 # Below this a kiosk device token, a kiosk session or a rating token could be guessed, and
 # guessing one is enough to rate someone else's dossier.
@@ -25,7 +26,7 @@ class FeedbackSettings(PlatformSettings):
         "secret in development",
     )
     complaint_warn_before_hours: float = Field(
-        default=8.0,
+        default=HOURS_PER_WORKING_DAY,
         ge=0,
         description="Working hours before the PAKN due time from which a complaint is due soon "
         "(8 h = one working day, as for dossier deadline warnings)",

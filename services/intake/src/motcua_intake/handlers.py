@@ -18,22 +18,21 @@ from motcua_intake.commands import (
     SubmitDossier,
     WithdrawDossier,
 )
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.citizens import prefill
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_code import format_dossier_code
 from motcua_intake.domain.errors import DomainError
 from motcua_intake.domain.lookup_secret import new_lookup_secret
 from motcua_intake.domain.units import choose_competent_unit
-from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 from motcua_platform.calendar import VN_TZ
-from motcua_platform.errors import ConcurrencyConflict, Conflict
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
+from motcua_platform.retries import load_decide_save
 
 # Who may act on a dossier: intake decisions belong to the unit that received it; papers and
 # withdrawal requests may also be handed in where it is decided.
 Scope = Literal["receiving", "either"]
-SAVE_ATTEMPTS = 10
 
 
 def official_name(official: Principal) -> str:
@@ -59,7 +58,7 @@ class Applicant:
 
 
 async def complete_applicant(
-    intake: IntakeService, typed: ApplicantIn, day: date, official: Principal
+    intake: IntakeContext, typed: ApplicantIn, day: date, official: Principal
 ) -> Applicant:
     """Công dân không viết: fill what the official did not type from the population registry,
     then from the citizen's earlier dossiers; the read is logged."""
@@ -75,7 +74,7 @@ async def complete_applicant(
 
 
 async def submit(
-    intake: IntakeService, command: SubmitDossier, *, at: datetime, official: Principal
+    intake: IntakeContext, command: SubmitDossier, *, at: datetime, official: Principal
 ) -> Dossier:
     """Nộp hồ sơ through any channel; the counter (and an opened postal parcel) may accept in
     the same call."""
@@ -144,7 +143,7 @@ async def submit(
 
 
 async def accept(
-    intake: IntakeService, code: str, command: AcceptDossier, *, at: datetime, official: Principal
+    intake: IntakeContext, code: str, command: AcceptDossier, *, at: datetime, official: Principal
 ) -> Dossier:
     """Tiếp nhận a complete dossier (online review, or after a supplement at intake)."""
 
@@ -164,7 +163,7 @@ async def accept(
     return await _change(intake, code, official, "receiving", at, act)
 
 
-def dossier_unit_names(intake: IntakeService, dossier: Dossier) -> dict[str, str]:
+def dossier_unit_names(intake: IntakeContext, dossier: Dossier) -> dict[str, str]:
     """The names of the dossier's units on the day it was received."""
     assert dossier.submitted_at is not None
     day = dossier.submitted_at.astimezone(VN_TZ).date()
@@ -172,7 +171,7 @@ def dossier_unit_names(intake: IntakeService, dossier: Dossier) -> dict[str, str
 
 
 async def request_supplement(
-    intake: IntakeService,
+    intake: IntakeContext,
     code: str,
     command: RequestSupplement,
     *,
@@ -193,7 +192,7 @@ async def request_supplement(
 
 
 async def refuse(
-    intake: IntakeService, code: str, command: RefuseDossier, *, at: datetime, official: Principal
+    intake: IntakeContext, code: str, command: RefuseDossier, *, at: datetime, official: Principal
 ) -> Dossier:
     """Mẫu 03, with the reasons the law requires."""
 
@@ -204,7 +203,7 @@ async def refuse(
 
 
 async def hand_in_supplement(
-    intake: IntakeService,
+    intake: IntakeContext,
     code: str,
     command: HandInSupplement,
     *,
@@ -221,7 +220,7 @@ async def hand_in_supplement(
 
 
 async def withdraw(
-    intake: IntakeService, code: str, command: WithdrawDossier, *, at: datetime, official: Principal
+    intake: IntakeContext, code: str, command: WithdrawDossier, *, at: datetime, official: Principal
 ) -> Dossier:
     """The citizen asks to withdraw; the workflow then stops the case (Mẫu 05)."""
 
@@ -232,21 +231,19 @@ async def withdraw(
 
 
 async def _change(
-    intake: IntakeService,
+    intake: IntakeContext,
     code: str,
     official: Principal,
     scope: Scope,
     at: datetime,
     act: Callable[[Dossier], None],
 ) -> Dossier:
-    for _ in range(SAVE_ATTEMPTS):
+    async def attempt() -> Dossier:
         dossier, loaded = await intake.store.load(code)
         require_scope(official, dossier, scope)
         act(dossier)
-        try:
-            events = await intake.store.save(dossier, loaded, at)
-        except ConcurrencyConflict:
-            continue  # another writer changed it: decide again on the fresh state
+        events = await intake.store.save(dossier, loaded, at)
         intake.metrics.count(dossier, events)
         return dossier
-    raise Conflict("dossier_busy", f"dossier {code} is being changed by others; try again")
+
+    return await load_decide_save(attempt, what="dossier", key=code)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.dossier_code import parse_dossier_code
 from motcua_intake.domain.history_import import HistoricalDossier, Rejection
-from motcua_intake.service import IntakeService
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import ImportedFinish
 from motcua_platform.errors import ConcurrencyConflict
@@ -25,7 +25,7 @@ class Imported:
 
 
 async def import_dossiers(
-    intake: IntakeService,
+    intake: IntakeContext,
     lines: list[HistoricalDossier],
     *,
     source: str,

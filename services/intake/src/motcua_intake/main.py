@@ -18,11 +18,11 @@ from motcua_intake.adapters.citizen_registry import DemoCitizenRegistry
 from motcua_intake.adapters.dossier_codes import DossierCodes
 from motcua_intake.adapters.lookup_throttle import LookupThrottle
 from motcua_intake.api import routers
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import UnitRegistry
 from motcua_intake.metrics import IntakeMetrics
-from motcua_intake.service import IntakeService
 from motcua_intake.settings import IntakeSettings
 from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_intake.store import INDEXES as DOSSIER_INDEXES
@@ -50,7 +50,7 @@ def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
     )
 
 
-def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeService:
+def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeContext:
     if settings.pseudonym_key is None or not settings.pseudonym_key.get_secret_value():
         raise RuntimeError(
             "MOTCUA_PSEUDONYM_KEY must be set: events carry a keyed hash of the personal ID "
@@ -61,8 +61,13 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
         if settings.units_file
         else UnitRegistry.load_default()
     )
+    catalogue = (
+        Catalogue.load(settings.catalogue_file)
+        if settings.catalogue_file
+        else Catalogue.load_default()
+    )
     db = runtime.db
-    return IntakeService(
+    return IntakeContext(
         store=DossierStore(runtime.store(DOSSIERS), runtime.relay.notify),
         codes=DossierCodes(db[dossier_codes.COLLECTION]),
         registry=DemoCitizenRegistry(db[citizen_registry.COLLECTION]),
@@ -74,13 +79,9 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeSe
             per_code=settings.lookup_failures_per_code,
             per_client=settings.lookup_failures_per_client,
         ),
-        catalogue=(
-            Catalogue.load(settings.catalogue_file)
-            if settings.catalogue_file
-            else Catalogue.load_default()
-        ),
+        catalogue=catalogue,
         units=units,
-        metrics=IntakeMetrics(runtime.metrics.registry),
+        metrics=IntakeMetrics(runtime.metrics.registry, units.all(), catalogue.list()),
         pseudonym_secret=settings.pseudonym_key.get_secret_value().encode(),
         public_base_url=settings.base_url,
         demo_province=load_demo_province(units) if settings.demo_data else None,
@@ -109,7 +110,7 @@ def build_app(settings: IntakeSettings | None = None) -> FastAPI:
     return app
 
 
-def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: IntakeService) -> None:
+def _seed_demo_data_on_start(app: FastAPI, settings: IntakeSettings, intake: IntakeContext) -> None:
     """Run the runtime's start-up, then seed the demo registry before the first request."""
     runtime_lifespan = app.router.lifespan_context
 

@@ -8,18 +8,19 @@ from typing import Any
 from urllib.parse import quote
 
 from motcua_intake.adapters.access_log import Purpose
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.citizens import APPLICANT_FIELDS
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import UnknownCitizen
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.handlers import require_scope
-from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
+from motcua_platform.instants import iso
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 
 async def citizen(
-    intake: IntakeService, personal_id: str, *, today: date, official: Principal
+    intake: IntakeContext, personal_id: str, *, today: date, official: Principal
 ) -> dict[str, Any]:
     """What a submission would prefill for this citizen, and where each field comes from."""
     parsed = parse_personal_id(personal_id, today=today, field="personal_id")
@@ -49,7 +50,7 @@ async def citizen(
 
 
 async def read_dossier(
-    intake: IntakeService, code: str, *, official: Principal, purpose: Purpose
+    intake: IntakeContext, code: str, *, official: Principal, purpose: Purpose
 ) -> Dossier:
     dossier, _ = await intake.store.load(code)
     require_scope(official, dossier)
@@ -59,7 +60,7 @@ async def read_dossier(
     return dossier
 
 
-def links(intake: IntakeService, dossier: Dossier) -> dict[str, str]:
+def links(intake: IntakeContext, dossier: Dossier) -> dict[str, str]:
     """The printable forms that exist for the dossier now."""
     base = f"{intake.public_base_url.rstrip('/')}/dossiers/{quote(dossier.code, safe='')}"
     found = {}
@@ -72,7 +73,7 @@ def links(intake: IntakeService, dossier: Dossier) -> dict[str, str]:
     return found
 
 
-def summary(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
+def summary(intake: IntakeContext, dossier: Dossier) -> dict[str, Any]:
     """What a command answers: where the dossier stands and which forms to print."""
     return {
         "code": dossier.code,
@@ -87,13 +88,13 @@ def summary(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def submitted(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
+def submitted(intake: IntakeContext, dossier: Dossier) -> dict[str, Any]:
     """The 201 answer of ``POST /dossiers`` (architecture §11): the summary and the secret to
     print on the receipt."""
     return {**summary(intake, dossier), "lookup_secret": dossier.lookup_secret}
 
 
-def dossier_view(intake: IntakeService, dossier: Dossier) -> dict[str, Any]:
+def dossier_view(intake: IntakeContext, dossier: Dossier) -> dict[str, Any]:
     """The dossier as officials of its units see it."""
     acceptance = dossier.acceptance
     return {
@@ -149,7 +150,3 @@ def queue_item(document: dict[str, Any]) -> dict[str, Any]:
         for key, value in document.items()
         if key != "_id"
     }
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING
 
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import UnknownDossier
+from motcua_intake.dossier_document import dossier_from_document, dossier_to_document
 from motcua_platform.contracts import EventData
 from motcua_platform.mongo import AggregateStore, IndexSpec, Loaded
 
@@ -43,9 +44,9 @@ class DossierStore:
 
     async def create(self, dossier: Dossier, at: datetime) -> list[EventData]:
         """Insert a new dossier under its code; ``ConcurrencyConflict`` if the code is taken."""
-        events = dossier.take_pending_events()
+        events = dossier.pull_events()
         envelopes = self.aggregates.envelopes(dossier.code, 0, events, at)
-        await self.aggregates.save(dossier.code, 0, dossier.to_document(), envelopes)
+        await self.aggregates.save(dossier.code, 0, dossier_to_document(dossier), envelopes)
         self.notify()
         return events
 
@@ -53,15 +54,17 @@ class DossierStore:
         loaded = await self.aggregates.load(code)
         if loaded is None:
             raise UnknownDossier(code)
-        return Dossier.from_document(loaded.state), loaded
+        return dossier_from_document(loaded.state), loaded
 
     async def save(self, dossier: Dossier, loaded: Loaded, at: datetime) -> list[EventData]:
         """Write the new state and the events it recorded; ``ConcurrencyConflict`` if another
         writer (a command, the workflow subscriber, a replica) saved first. The outbox relay's
         bookkeeping leaves the version alone, so publishing never causes a conflict."""
-        events = dossier.take_pending_events()
+        events = dossier.pull_events()
         envelopes = self.aggregates.envelopes(dossier.code, loaded.seq_head, events, at)
-        await self.aggregates.save(dossier.code, loaded.version, dossier.to_document(), envelopes)
+        await self.aggregates.save(
+            dossier.code, loaded.version, dossier_to_document(dossier), envelopes
+        )
         if envelopes:
             self.notify()
         return events

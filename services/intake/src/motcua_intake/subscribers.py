@@ -7,17 +7,17 @@ does not know, or that contradicts it, is rejected to the dead-letter topic.
 
 from __future__ import annotations
 
-from motcua_intake.domain.dossier import Dossier
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.errors import DomainError
 from motcua_intake.domain.workflow_status import OBSERVED_TYPES, observation_for, observe
-from motcua_intake.service import IntakeService
+from motcua_intake.dossier_document import dossier_from_document, dossier_to_document
 from motcua_platform.contracts import Envelope, EventData
 from motcua_platform.messaging.consumer import Handler
 from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
 from motcua_platform.mongo import Loaded
 
 
-def workflow_handlers(intake: IntakeService) -> tuple[dict[str, Handler], Handler]:
+def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handler]:
     """The handlers by event type, and the fallback for every other workflow event."""
 
     async def on_event(envelope: Envelope, payload: EventData) -> Outcome:
@@ -30,12 +30,12 @@ def workflow_handlers(intake: IntakeService) -> tuple[dict[str, Handler], Handle
             seen = {"workflow_event_type": envelope.type, "workflow_event_at": envelope.time}
             if observation is None:
                 return Decision(state=seen)
-            dossier = Dossier.from_document(loaded.state)
+            dossier = dossier_from_document(loaded.state)
             try:
                 changed = observe(dossier, observation, at)
             except (DomainError, ValueError) as exc:
                 raise Rejected(str(exc)) from exc
-            return Decision(state={**dossier.to_document(), **seen} if changed else seen)
+            return Decision(state={**dossier_to_document(dossier), **seen} if changed else seen)
 
         return await apply_to_aggregate(intake.store.aggregates, envelope.subject, envelope, decide)
 

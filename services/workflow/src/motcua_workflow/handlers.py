@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from motcua_platform.contracts.events import Channel
-from motcua_platform.errors import ApiError, ConcurrencyConflict, Conflict, NotFound
+from motcua_platform.errors import Conflict, NotFound
+from motcua_platform.retries import load_decide_save
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Actor, Case
 from motcua_workflow.domain.known import KnownDossier
 
-ATTEMPTS = 10
 Guard = Callable[[Case | KnownDossier], None]
 Decide = Callable[[Case], object]
 
@@ -34,7 +34,8 @@ async def execute(
     ctx: WorkflowContext, code: str, at: datetime, decide: Decide, guard: Guard | None = None
 ) -> Case:
     """Run ``decide`` on the current case and save what it recorded."""
-    for _ in range(ATTEMPTS):
+
+    async def attempt() -> Case:
         loaded = await ctx.store.load(code)
         subject = ctx.store.decode(loaded)
         if subject is None:
@@ -50,13 +51,11 @@ async def execute(
         was_finished = subject.finished_at is not None
         decide(subject)
         events = subject.pull_events()
-        try:
-            version = await ctx.store.save(loaded, subject, events, at)
-        except ConcurrencyConflict:
-            continue
+        version = await ctx.store.save(loaded, subject, events, at)
         await ctx.changed(subject, events, version, was_finished=was_finished)
         return subject
-    raise ApiError(503, "busy", f"dossier {code} is changing too often; retry")
+
+    return await load_decide_save(attempt, what="dossier", key=code)
 
 
 async def assign(

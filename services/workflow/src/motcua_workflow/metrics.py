@@ -1,5 +1,7 @@
 """Workflow metrics (architecture §7) on the service's registry. Labels carry unit and procedure
-codes only — never a dossier code or a person.
+codes only — never a dossier code or a person. Per unit, or per procedure, never both: unit ×
+procedure is about 10⁵ series for a province (docs/monitoring.md, cardinality budget); the exact
+per-procedure figures of a unit are the reports'.
 
 Counters count what this process did, so replicas add up. The gauges describe the whole database
 and are recomputed by every replica alike (the recording rules take ``max`` over instances).
@@ -15,13 +17,15 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_platform.contracts.events import CaseEventData, CaseSupplementRequested, Timeliness
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import finish_timeliness, open_timeliness
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 
-# Working hours: half a day up to two working months.
-HOUR_BUCKETS = (0.5, 1, 2, 4, 8, 16, 24, 40, 80, 120, 160, 240, 320)
+# Working hours: within a working day, a working week, three working weeks.
+# Few buckets because the histogram is per procedure (thousands in a province's catalogue); the
+# dashboards use its mean (QĐ 766 rule 2.2), the buckets only show how the times spread.
+HOUR_BUCKETS = (8, 40, 120)
 
 
 class WorkflowMetrics:
@@ -29,7 +33,7 @@ class WorkflowMetrics:
         self.finished = Counter(
             "motcua_dossiers_finished_total",
             "Dossiers finished (resolved, stopped or refused), by QĐ 766 timeliness",
-            ["unit", "procedure", "timeliness"],
+            ["unit", "timeliness"],
             registry=registry,
         )
         self.open = Gauge(
@@ -72,12 +76,12 @@ class WorkflowMetrics:
             supplement_count=case.supplement_count,
             decided=case.timeliness,
         )
-        self.finished.labels(case.unit, case.procedure_code, str(timeliness)).inc()
+        self.finished.labels(case.unit, str(timeliness)).inc()
         if case.resolved_at is not None and case.processing_hours is not None:
             self.processing_hours.labels(case.procedure_code).observe(case.processing_hours)
 
     def refused(self, dossier: KnownDossier) -> None:
-        self.finished.labels(dossier.unit, dossier.procedure_code, Timeliness.ON_TIME).inc()
+        self.finished.labels(dossier.unit, Timeliness.ON_TIME).inc()
 
     async def refresh_gauges(self, cases: AsyncCollection[dict[str, Any]], at: datetime) -> None:
         """Recount open cases at instant ``at`` (the simulated instant in simulation)."""

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua_platform.contracts.events import CaseDeadlineWarning, CaseOverdue
-from motcua_platform.errors import ConcurrencyConflict
+from motcua_platform.instants import at_rest as instant
+from motcua_platform.retries import Busy, load_decide_save
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case
-from motcua_workflow.domain.records import instant
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -60,7 +60,7 @@ async def scan(ctx: WorkflowContext, now: datetime) -> ScanResult:
 
 
 async def scan_case(ctx: WorkflowContext, code: str, now: datetime) -> ScanResult:
-    for _ in range(ATTEMPTS):
+    async def attempt() -> ScanResult:
         loaded = await ctx.store.load(code)
         case = ctx.store.decode(loaded)
         if not isinstance(case, Case):
@@ -69,17 +69,19 @@ async def scan_case(ctx: WorkflowContext, code: str, now: datetime) -> ScanResul
         case.pull_events()
         if not events:
             return ScanResult()
-        try:
-            version = await ctx.store.save(loaded, case, events, now)
-        except ConcurrencyConflict:
-            continue  # another replica (or a command) got there first: look again
+        # Another replica (or a command) may get there first: then the loop looks again.
+        version = await ctx.store.save(loaded, case, events, now)
         await ctx.changed(case, events, version, was_finished=case.finished_at is not None)
         return ScanResult(
             warnings=sum(isinstance(e, CaseDeadlineWarning) for e in events),
             overdues=sum(isinstance(e, CaseOverdue) for e in events),
         )
-    log.warning("scanner gave up on %s after %d conflicts", code, ATTEMPTS)
-    return ScanResult()
+
+    try:
+        return await load_decide_save(attempt, what="dossier", key=code, attempts=ATTEMPTS)
+    except Busy:
+        log.warning("scanner gave up on %s after %d conflicts", code, ATTEMPTS)
+        return ScanResult()
 
 
 async def scanner_loop(ctx: WorkflowContext) -> None:

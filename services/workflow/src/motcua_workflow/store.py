@@ -16,10 +16,10 @@ from typing import Any
 from motcua_platform.agency import unit_path
 from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.mongo import AggregateStore, IndexSpec, Loaded
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 from motcua_workflow.domain.status import CLOCK_RUNNING_STATUSES, WORKING_STATUSES, CaseStatus
 
 CASES = "cases"

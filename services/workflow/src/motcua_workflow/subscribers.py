@@ -22,13 +22,13 @@ from motcua_platform.contracts.events import (
     DossierSupplementSubmitted,
     DossierWithdrawalRequested,
 )
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
 from motcua_platform.mongo import Loaded
 from motcua_platform.runtime import Subscription
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case, DomainError, InvalidTransition
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 from motcua_workflow.domain.status import CaseStatus
 from motcua_workflow.store import CaseStore
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import OpenTimeliness, Timeliness, finish_timeliness
 from motcua_workflow.domain import Case, codec
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 from motcua_workflow.store import task_of
 
 

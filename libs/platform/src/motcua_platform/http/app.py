@@ -7,21 +7,46 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from motcua_platform.errors import ApiError, Refusal, refusal_error
+from motcua_platform.errors import ApiError, ErrorBody, Refusal, refusal_error
+from motcua_platform.http.docs import install_docs
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+
+
+class Readiness(BaseModel):
+    """The answer of /readyz, 200 or 503 (the one answer that is not an error body)."""
+
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, bool]
+
+
+class RootPath:
+    """Serves the app under an ingress path prefix (MOTCUA_ROOT_PATH), whether or not the ingress
+    strips it: Starlette routes a path with or without the ASGI root_path, and /docs and
+    /openapi.json name it. Not uvicorn's --root-path, which prepends it to every path and so
+    needs an ingress that strips the prefix, which Kubernetes' Ingress cannot say portably."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app, self.prefix = app, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = {**scope, "root_path": self.prefix}
+        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -31,8 +56,27 @@ def create_app(
     readiness: ReadinessCheck,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     description: str = "",
+    root_path: str = "",
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, lifespan=lifespan, version="1")
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        version="1",
+        # Served from the package (install_docs): no CDN.
+        docs_url=None,
+        redoc_url=None,
+        # Every error has the one body; declared for the ranges, which also keeps FastAPI from
+        # documenting a 422 body the API never sends.
+        responses={
+            "4XX": {"model": ErrorBody, "description": "Refused: the one error body"},
+            "5XX": {"model": ErrorBody, "description": "Failed or unavailable: the one error body"},
+        },
+    )
+    _errors_are_json(app)
+    install_docs(app)
+    if root_path.rstrip("/"):
+        app.add_middleware(RootPath, prefix=root_path.rstrip("/"))
     _install_error_handlers(app)
     _install_request_metrics(app, metrics)
 
@@ -40,7 +84,13 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"], summary="Broker and database reachable")
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        summary="Broker and database reachable",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A dependency does not answer"}},
+    )
     async def readyz() -> JSONResponse:
         checks = await readiness()
         ok = all(checks.values())
@@ -54,6 +104,24 @@ def create_app(
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def _errors_are_json(app: FastAPI) -> None:
+    """FastAPI documents an operation's extra responses in the operation's own media type, so an
+    HTML page would show HTML errors; every error is the JSON ErrorBody."""
+    document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = document()
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status in ("4XX", "5XX"):
+                    if status in operation.get("responses", {}):
+                        operation["responses"][status]["content"] = body
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def error_response(error: ApiError) -> JSONResponse:

@@ -14,17 +14,17 @@ from motcua_feedback.context import FeedbackContext
 from motcua_platform.auth import roles
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
-from motcua_platform.http.security import require_roles
+from motcua_platform.http import roles as http_roles
 from motcua_platform.timeliness import period_bounds
 
-# Role dependencies from the one roles table (auditors read; they never change anything).
+# Role checks from the one roles table (auditors read; they never change anything).
 READERS = roles.READERS
-an_official = require_roles(*roles.COMPLAINT_HANDLERS)
-a_reader = require_roles(*roles.READERS)
-a_summary_reader = require_roles(*roles.REPORT_READERS)
-a_token_printer = require_roles(*roles.TOKEN_PRINTERS)
-a_kiosk_issuer = require_roles(*roles.KIOSK_ISSUERS)
-an_admin = require_roles(*roles.ADMINS)
+an_official = http_roles.complaint_handlers
+a_reader = http_roles.readers
+a_summary_reader = http_roles.report_readers
+a_token_printer = http_roles.token_printers
+a_kiosk_issuer = http_roles.kiosk_issuers
+an_admin = http_roles.admins
 
 
 def context(request: Request) -> FeedbackContext:

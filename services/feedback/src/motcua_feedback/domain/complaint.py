@@ -28,7 +28,6 @@ from motcua_feedback.domain.events import (
     ComplaintReceived,
     PrivateEvent,
 )
-from motcua_feedback.domain.instants import instant, stored_instant
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     ComplaintAnswered,
@@ -38,6 +37,7 @@ from motcua_platform.contracts.events import (
     EventData,
     Timeliness,
 )
+from motcua_platform.instants import instant, stored_instant
 from motcua_platform.timeliness import (
     HOURS_PER_WORKING_DAY,
     OpenTimeliness,
@@ -234,6 +234,11 @@ class Complaint:
         return self.answer_timeliness == Timeliness.LATE or self.is_overdue(now)
 
     # --------------------------------------------------------------------------- state
+
+    def pull_events(self) -> list[EventData]:
+        """The events recorded since the last call, for the outbox; forgotten here."""
+        events, self.pending_events = self.pending_events, []
+        return events
 
     def _record(self, event: _Published) -> _Published:
         """Apply a published event and queue it for the outbox."""

@@ -19,10 +19,10 @@ from typing import Any
 
 from motcua_feedback.domain import tt01
 from motcua_feedback.domain.complaint import Complaint
-from motcua_feedback.domain.instants import instant
 from motcua_feedback.domain.rating import DossierRecord, Rating
 from motcua_feedback.domain.scope import EVERYTHING, Scope
 from motcua_platform.contracts.events import Timeliness
+from motcua_platform.instants import instant
 
 # QĐ 766 group 6 sub-weights seen in published material (domain.md §3.1, [M]): 5.3 = 2, 5.4 = 6.
 # Passed as parameters so a corrected weight is configuration, not a release.

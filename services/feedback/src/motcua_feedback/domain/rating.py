@@ -27,7 +27,6 @@ from motcua_feedback.domain.errors import (
     TokenAlreadyUsed,
 )
 from motcua_feedback.domain.events import PrivateEvent, RatingTokenIssued
-from motcua_feedback.domain.instants import instant, stored_instant
 from motcua_platform.contracts.events import (
     CaseEventData,
     CaseOverdue,
@@ -42,6 +41,7 @@ from motcua_platform.contracts.events import (
     Timeliness,
     data_model_for,
 )
+from motcua_platform.instants import instant, stored_instant
 from motcua_platform.timeliness import counted_late_qd766
 
 RatingChannel = Literal["kiosk", "online", "paper"]
@@ -247,6 +247,11 @@ class DossierRecord:
             )
 
     # --------------------------------------------------------------------------- state
+
+    def pull_events(self) -> list[EventData]:
+        """The events recorded since the last call, for the outbox; forgotten here."""
+        events, self.pending_events = self.pending_events, []
+        return events
 
     def _record(self, event: RatingSubmitted) -> RatingSubmitted:
         """Apply a published event and queue it for the outbox."""

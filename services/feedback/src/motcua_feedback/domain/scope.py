@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from motcua_feedback.domain.instants import instant
+from motcua_platform.instants import instant
 
 
 def unit_covers(scope_unit: str, unit: str | None) -> bool:

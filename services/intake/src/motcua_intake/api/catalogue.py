@@ -9,9 +9,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from motcua_intake.api.deps import intake_of
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.units import Unit
-from motcua_intake.service import IntakeService
 from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
 router = APIRouter(tags=["catalogue"])
@@ -27,7 +27,7 @@ def list_units(
     ),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     units: list[Unit] = intake.units.all()
     if parent:
@@ -53,7 +53,7 @@ def list_units(
 def list_procedures(
     field: str | None = Query(None, description="Sector (lĩnh vực), e.g. Hộ tịch"),
     level: Literal["commune", "province"] | None = None,
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     procedures = [
         p
@@ -70,7 +70,7 @@ def list_procedures(
 def get_procedure(
     code: str,
     on: date | None = Query(None, description="The version in force on this day (default: latest)"),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     procedure = intake.catalogue.get(code)
     version = procedure.version_at(on) if on else procedure.current

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from motcua_intake import queries
 from motcua_intake.api.deps import intake_of, receiver, runtime_of
-from motcua_intake.service import IntakeService
+from motcua_intake.context import IntakeContext
 from motcua_platform.auth import Principal
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.runtime import ServiceRuntime
@@ -24,7 +24,7 @@ router = APIRouter(tags=["citizens"])
 async def get_citizen(
     personal_id: str,
     principal: Principal = Depends(receiver),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
     runtime: ServiceRuntime = Depends(runtime_of),
 ) -> dict[str, Any]:
     today = runtime.time.now().astimezone(VN_TZ).date()

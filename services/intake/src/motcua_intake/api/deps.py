@@ -8,20 +8,20 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from motcua_intake.service import IntakeService
-from motcua_platform.auth import Principal, roles
-from motcua_platform.http.security import require_roles
+from motcua_intake.context import IntakeContext
+from motcua_platform.auth import Principal
+from motcua_platform.http import roles as http_roles
 from motcua_platform.runtime import ServiceRuntime
 
 # Intake commands are the one-stop counter's (the national portal's integration account holds
 # the receiver role too); any official may read within their scope.
-receiver = require_roles(*roles.RECEIVERS)
-official = require_roles(*roles.READERS)
+receiver = http_roles.receivers
+official = http_roles.readers
 
 IDEMPOTENCY_KEY_DOC = "Repeating a request with the same key returns the first answer"
 
 
-def intake_of(request: Request) -> IntakeService:
+def intake_of(request: Request) -> IntakeContext:
     return request.app.state.intake
 
 

@@ -26,8 +26,8 @@ from motcua_intake.commands import (
     SubmitDossier,
     WithdrawDossier,
 )
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
-from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 
 router = APIRouter(tags=["dossiers"])
@@ -148,7 +148,7 @@ async def withdraw_dossier(
 async def get_dossier(
     code: str,
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="dossier")
     return queries.dossier_view(intake, dossier)
@@ -162,7 +162,7 @@ async def list_dossiers(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     unit = unit or principal.unit
     principal.require_unit(unit, "unit")

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from motcua_intake import queries
 from motcua_intake.api.deps import intake_of, official
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.forms.receipts import (
     FontNotFound,
@@ -21,7 +22,6 @@ from motcua_intake.forms.receipts import (
     render_refusal_html,
     render_supplement_request_html,
 )
-from motcua_intake.service import IntakeService
 from motcua_platform.auth import Principal
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
@@ -38,7 +38,7 @@ async def receipt(
     code: str,
     format: Literal["html", "pdf"] = Query("html"),
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> Response:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="receipt")
     unit, day = dossier.receiving_unit, dossier_day(dossier)
@@ -77,7 +77,7 @@ async def receipt(
 async def supplement_request(
     code: str,
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> HTMLResponse:
     dossier = await queries.read_dossier(
         intake, code, official=principal, purpose="supplement_request"
@@ -98,7 +98,7 @@ async def supplement_request(
 async def refusal(
     code: str,
     principal: Principal = Depends(official),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> HTMLResponse:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="refusal")
     unit, day = dossier.receiving_unit, dossier_day(dossier)

@@ -14,13 +14,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from motcua_intake.adapters.lookup_throttle import Throttled
 from motcua_intake.api.deps import intake_of
+from motcua_intake.context import IntakeContext
 from motcua_intake.domain.lookup_secret import secrets_match
 from motcua_intake.domain.status import DossierStatus
 from motcua_intake.forms.receipts import render_lookup_html
-from motcua_intake.queries import iso
-from motcua_intake.service import IntakeService
 from motcua_platform.errors import ApiError
 from motcua_platform.http.app import error_response
+from motcua_platform.instants import iso
 
 router = APIRouter(tags=["public"])
 
@@ -37,7 +37,7 @@ async def lookup(
     request: Request,
     code: str = Path(max_length=64),
     secret: str = Query("", max_length=64, description="Mã tra cứu printed on the receipt"),
-    intake: IntakeService = Depends(intake_of),
+    intake: IntakeContext = Depends(intake_of),
 ) -> Response:
     client = request.client.host if request.client else "unknown"
     try:

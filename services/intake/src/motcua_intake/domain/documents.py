@@ -38,7 +38,7 @@ class Document:
             raise ValueError("a document has at least one copy")
 
     def to_ref(self) -> DocumentRef:
-        """The contract shape; ``copies`` travels as an additive field."""
+        """The contract shape (``dossier.*`` events)."""
         return DocumentRef(
             component=self.component,
             form=self.form,

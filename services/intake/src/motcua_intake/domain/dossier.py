@@ -38,7 +38,6 @@ from motcua_intake.domain.errors import (
     InvalidApplicant,
     InvalidDossierCode,
     InvalidStatus,
-    InvalidTime,
     OnTheSpotNotAllowed,
     ProcedureNotInForce,
     ReasonRequired,
@@ -47,7 +46,6 @@ from motcua_intake.domain.errors import (
     WithdrawalNotAllowed,
 )
 from motcua_intake.domain.fees import FeeLine, assess_fees, unknown_exemptions
-from motcua_intake.domain.instants import instant
 from motcua_intake.domain.lookup_secret import new_lookup_secret
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
@@ -64,6 +62,7 @@ from motcua_platform.contracts.events import (
     EventData,
     ImportedFinish,
 )
+from motcua_platform.instants import InvalidTime, instant
 
 ResultDelivery = Literal["counter", "postal", "online"]
 
@@ -656,7 +655,7 @@ class Dossier:
         self.apply(event)
         self.pending_events.append(event)
 
-    def take_pending_events(self) -> list[EventData]:
+    def pull_events(self) -> list[EventData]:
         """Hand the recorded events to the store (outbox) and forget them."""
         events, self.pending_events = self.pending_events, []
         return events
@@ -713,30 +712,17 @@ class Dossier:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dossier):
             return NotImplemented
-        return self.to_document() == other.to_document()
+        return _comparable(self) == _comparable(other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable aggregate
 
     def __repr__(self) -> str:
         return f"Dossier(code={self.code!r}, status={int(self.status)}, seq={self.seq})"
 
-    # ----------------------------------------------------------------------------- storage
 
-    # The stored shape lives in its own module, which needs the classes above; importing it
-    # here, at call time, keeps the two modules from importing each other at load time.
-
-    def to_document(self) -> dict[str, Any]:
-        """The dossier as one BSON-friendly document (see ``dossier_document``)."""
-        from motcua_intake.domain.dossier_document import dossier_to_document
-
-        return dossier_to_document(self)
-
-    @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> Dossier:
-        """Rebuild a stored dossier (no pending events)."""
-        from motcua_intake.domain.dossier_document import dossier_from_document
-
-        return dossier_from_document(document)
+def _comparable(dossier: Dossier) -> dict[str, Any]:
+    # Equal dossiers have the same state; events waiting for the outbox are not state.
+    return {k: v for k, v in vars(dossier).items() if k != "pending_events"}
 
 
 def _unit_names(names: Mapping[str, str], receiving: str, competent: str) -> dict[str, str]:

@@ -145,11 +145,6 @@ class UnknownExemption(DomainError):
         )
 
 
-class InvalidTime(DomainError):
-    def __init__(self, message: str, field: str = "at") -> None:
-        super().__init__("invalid_time", message, field=field)
-
-
 class InvalidStatus(Conflict):
     """The dossier's status does not allow the command (e.g. accepting a refused dossier)."""
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from motcua_intake.domain.dossier import Dossier
 from motcua_intake.domain.errors import Conflict
-from motcua_intake.domain.instants import stored_instant
 from motcua_intake.domain.status import WORKFLOW_STATUSES, DossierStatus
 from motcua_platform.contracts import EVENT_TYPES
+from motcua_platform.instants import stored_instant
 
 
 @dataclass(frozen=True)

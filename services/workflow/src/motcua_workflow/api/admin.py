@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel
 
 from motcua_platform.auth import Principal
-from motcua_workflow.api.common import admins, context
-from motcua_workflow.domain.records import instant
+from motcua_platform.http.roles import admins
+from motcua_platform.instants import at_rest as instant
+from motcua_workflow.api.deps import context
 from motcua_workflow.scanner import scan
 
 router = APIRouter(prefix="/admin", tags=["simulation"])

@@ -12,19 +12,17 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from motcua_platform.auth import Principal
+from motcua_platform.http.roles import case_workers, leaders, returners
+from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
-from motcua_workflow.api.common import (
+from motcua_workflow.api.deps import (
     actor,
-    case_workers,
     command_instant,
     competent_scope,
     context,
     handling_scope,
     idempotency_scope,
-    leaders,
-    officials,
     read_instant,
-    returners,
 )
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case

@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from motcua_platform.auth import Principal
 from motcua_platform.errors import Conflict
+from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
-from motcua_workflow.api.common import context, handling_scope, officials
+from motcua_workflow.api.deps import context, handling_scope
 from motcua_workflow.domain import Case
 from motcua_workflow.forms import render_apology_letter, render_control_sheet, render_stop_notice
 

@@ -14,7 +14,8 @@ from pydantic import AwareDatetime
 
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
-from motcua_workflow.api.common import context, officials, read_instant
+from motcua_platform.http.roles import readers as officials
+from motcua_workflow.api.deps import context, read_instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case
 from motcua_workflow.views import task_item

@@ -14,7 +14,8 @@ from pydantic import AwareDatetime
 
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
-from motcua_workflow.api.common import context, read_instant, report_readers
+from motcua_platform.http.roles import report_readers
+from motcua_workflow.api.deps import context, read_instant
 from motcua_workflow.forms import tracking_book_csv, tracking_book_xlsx
 
 router = APIRouter(prefix="/reports", tags=["reports"])

@@ -43,7 +43,13 @@ from motcua_platform.contracts.events import (
     StepPlan,
     Timeliness,
 )
-from motcua_platform.timeliness import classify_finish
+from motcua_platform.instants import at_rest as instant
+from motcua_platform.timeliness import (
+    HOURS_PER_WORKING_DAY,
+    OpenTimeliness,
+    classify_finish,
+    classify_open,
+)
 from motcua_workflow.domain import codec
 from motcua_workflow.domain.actors import Actor
 from motcua_workflow.domain.deadlines import processing_hours, resumed_dues, step_due
@@ -63,7 +69,7 @@ from motcua_workflow.domain.guards import (
     require_may_complete,
     require_status,
 )
-from motcua_workflow.domain.records import Step, instant
+from motcua_workflow.domain.records import Step
 from motcua_workflow.domain.state import CaseState
 from motcua_workflow.domain.status import (
     CLOCK_RUNNING_STATUSES,
@@ -368,7 +374,9 @@ class Case(CaseState):
             )
         )
 
-    def scan(self, now: datetime, warn_before_hours: float = 8.0) -> list[CaseEventData]:
+    def scan(
+        self, now: datetime, warn_before_hours: float = HOURS_PER_WORKING_DAY
+    ) -> list[CaseEventData]:
         """The deadline scanner's look at this case at ``now``.
 
         Records a warning once when at most ``warn_before_hours`` working hours remain before the
@@ -382,7 +390,7 @@ class Case(CaseState):
         if self.status not in CLOCK_RUNNING_STATUSES or now < self.updated_at:
             return []
         due = self.original_due_at
-        if now > due:
+        if classify_open(due, now) is OpenTimeliness.OVERDUE:
             if self.overdue_emitted:
                 return []
             return self._record(CaseOverdue(**self._base(now), due_at=due))

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
-from motcua_workflow.domain.records import instant
+from motcua_platform.instants import at_rest as instant
 
 T = TypeVar("T")
 

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import SupplementPolicy
-from motcua_workflow.domain.records import Pause, instant
+from motcua_platform.instants import at_rest as instant
+from motcua_workflow.domain.records import Pause
 
 
 def step_due(

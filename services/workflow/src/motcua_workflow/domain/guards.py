@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from motcua_platform.instants import InvalidTime, instant
 from motcua_workflow.domain.actors import Actor
 from motcua_workflow.domain.errors import (
     AlreadyResolved,
@@ -19,16 +20,18 @@ from motcua_workflow.domain.errors import (
     NotPermitted,
     OutOfOrder,
 )
-from motcua_workflow.domain.records import Step, instant
+from motcua_workflow.domain.records import Step
 from motcua_workflow.domain.state import CaseState
 from motcua_workflow.domain.status import CaseStatus
 
 
 def aware(moment: datetime, name: str = "at") -> datetime:
-    """``moment`` as a stored instant; a naive time is refused rather than guessed."""
-    if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidValue(f"{name} must be a timezone-aware datetime", field=name)
-    return instant(moment)
+    """``moment`` as a stored instant; a naive time is refused rather than guessed (as the
+    workflow's own invalid value, the code its clients know)."""
+    try:
+        return instant(moment, name)
+    except InvalidTime as exc:
+        raise InvalidValue(exc.message, field=name) from None
 
 
 def require_in_order(case: CaseState, at: datetime) -> None:

@@ -20,9 +20,9 @@ from motcua_platform.contracts.events import (
     DossierRefused,
     DossierSubmitted,
 )
+from motcua_platform.instants import at_rest as instant
 from motcua_workflow.domain import codec
 from motcua_workflow.domain.errors import InvalidTransition
-from motcua_workflow.domain.records import instant
 from motcua_workflow.domain.status import CaseStatus
 
 INTAKE_STAGE = "intake"

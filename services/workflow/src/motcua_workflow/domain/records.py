@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
-from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import SupplementPolicy, Timeliness
-
-
-def instant(moment: datetime) -> datetime:
-    """``moment`` in Vietnam time, truncated to whole milliseconds.
-
-    BSON stores datetimes with millisecond precision; truncating before a value enters the state
-    makes a stored and re-read case equal to the live one, and replay produce the same numbers.
-    A naive value is read as UTC, which is what a BSON datetime is when a driver returns it
-    without a zone.
-    """
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VN_TZ).replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @dataclass

@@ -32,13 +32,14 @@ from motcua_platform.contracts.events import (
     SupplementPolicy,
     Timeliness,
 )
+from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import (
     OpenTimeliness,
     classify_finish,
     counted_late_qd766,
     open_timeliness,
 )
-from motcua_workflow.domain.records import HandOver, Pause, Step, instant
+from motcua_workflow.domain.records import HandOver, Pause, Step
 from motcua_workflow.domain.status import (
     CaseStatus,
 )

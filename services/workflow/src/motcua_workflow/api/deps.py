@@ -7,22 +7,13 @@ from datetime import datetime
 
 from fastapi import Request
 
-from motcua_platform.auth import Principal, roles
+from motcua_platform.auth import Principal
 from motcua_platform.clock import SimulationDisabled
-from motcua_platform.http.security import require_roles
+from motcua_platform.instants import at_rest as instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Actor, Case
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.domain.records import instant
 from motcua_workflow.handlers import Guard
-
-# Role dependencies from the one roles table, built once.
-officials = require_roles(*roles.READERS)
-case_workers = require_roles(*roles.CASE_WORKERS)
-leaders = require_roles(*roles.LEADERS)
-returners = require_roles(*roles.RETURNERS)
-report_readers = require_roles(*roles.REPORT_READERS)
-admins = require_roles(*roles.ADMINS)
 
 
 def context(request: Request) -> WorkflowContext:

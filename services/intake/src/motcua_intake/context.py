@@ -20,7 +20,7 @@ from motcua_platform.calendar import CalendarProvider, WorkingCalendar
 
 
 @dataclass
-class IntakeService:
+class IntakeContext:
     store: DossierStore
     codes: DossierCodes
     registry: CitizenRegistry

@@ -1,4 +1,5 @@
-"""The stored shape of a :class:`~motcua_intake.domain.dossier.Dossier`.
+"""The stored shape of a :class:`~motcua_intake.domain.dossier.Dossier` (persistence, kept out
+of the pure domain).
 
 BSON-friendly on purpose: only str/int/float/bool/None, lists, dicts and timezone-aware
 datetimes; no key contains ``.`` or starts with ``$``; no list directly inside a list. Times read
@@ -20,10 +21,10 @@ from motcua_intake.domain.dossier_records import (
     Withdrawal,
 )
 from motcua_intake.domain.fees import FeeLine
-from motcua_intake.domain.instants import stored_instant
 from motcua_intake.domain.procedures import ProcedureVersion
 from motcua_intake.domain.status import DossierStatus
 from motcua_platform.contracts.events import Channel, StepPlan
+from motcua_platform.instants import stored_instant
 
 
 def dossier_to_document(dossier: Dossier) -> dict[str, Any]:
