@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -194,11 +195,22 @@ def service(catalogue: Catalogue) -> IntakeContext:
 
 
 def test_forms_are_headed_by_the_centre_and_dated_in_the_province(service: IntakeContext) -> None:
+    day = date(2026, 5, 4)
     assert (
-        service.unit_name("H15.01.36") == "Trung tâm Phục vụ hành chính công phường Buôn Ma Thuột"
+        service.unit_name("H15.01.36", day)
+        == "Trung tâm Phục vụ hành chính công phường Buôn Ma Thuột"
     )
-    assert service.unit_name("H15.01.02").startswith("Bộ phận Một cửa ")
-    assert service.place("H15.01.36") == "Đắk Lắk"
+    assert service.unit_name("H15.01.02", day).startswith("Bộ phận Một cửa ")
+    assert service.place("H15.01.36", day) == "Đắk Lắk"
+
+
+def test_forms_name_the_unit_and_province_as_they_were_on_the_dossiers_day(
+    service: IntakeContext,
+) -> None:
+    loc_ninh = service.units.by_nso_code("commune", 25270).code
+    assert service.unit_name(loc_ninh, date(2026, 3, 2)) == "Bộ phận Một cửa Xã Lộc Ninh"
+    assert service.unit_name(loc_ninh, date(2026, 5, 4)) == "Bộ phận Một cửa Phường Lộc Ninh"
+    assert service.place(loc_ninh, date(2026, 3, 2)) == "Đồng Nai"
 
 
 def test_result_is_returned_at_the_counter_of_the_procedures_sector(

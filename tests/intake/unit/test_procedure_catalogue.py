@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 
 import pytest
@@ -202,3 +202,42 @@ def test_catalogue_text_is_unicode_nfc() -> None:
     # Decomposed diacritics look identical but break search and comparison.
     raw = resources.files("motcua_intake.data").joinpath("procedures.json").read_text("utf-8")
     assert unicodedata.normalize("NFC", raw) == raw
+
+
+# Not handled at commune or province level before these days, so no earlier version is shipped.
+NOT_BEFORE = {
+    "2.000720": date(2025, 7, 1),  # hộ kinh doanh: district level until the 2025 reorganisation
+    "1.012783": date(2024, 8, 1),  # cấp đổi GCN: only the Luật Đất đai 2024 version is shipped
+}
+
+
+def test_every_shipped_procedure_has_a_version_in_force_since_2024(catalogue: Catalogue) -> None:
+    for procedure in catalogue.list():
+        first_day = NOT_BEFORE.get(procedure.code, date(2024, 1, 1))
+        version = procedure.version_at(first_day)
+        assert version.effective_from <= first_day, procedure.code
+        if procedure.code in NOT_BEFORE:
+            with pytest.raises(ProcedureNotInForce):
+                procedure.version_at(first_day.replace(day=1) - timedelta(days=1))
+
+
+def test_earlier_versions_keep_the_legal_time_of_the_law_then_in_force(
+    catalogue: Catalogue,
+) -> None:
+    march_2024 = date(2024, 3, 4)
+    assert catalogue.version_at("1.004873", march_2024).legal_days == 3
+    assert catalogue.version_at("1.004222", march_2024).legal_days == 7
+    assert catalogue.version_at("1.004746", date(2025, 4, 25)).legal_days == 5
+    old = catalogue.version_at("2.000815", march_2024)
+    assert old.same_day and old.decision and "23/2015" in old.decision
+
+
+def test_each_version_states_its_confidence_and_period(catalogue: Catalogue) -> None:
+    marriage = catalogue.get("1.004873")
+    old, new = marriage.versions
+    assert (old.confidence, new.confidence) == ("M", "L")
+    assert marriage.effective_until(old) == date(2025, 6, 30)
+    assert marriage.effective_until(new) is None
+    for procedure in catalogue.list():
+        for version in procedure.versions:
+            assert version.confidence in ("H", "M", "L")

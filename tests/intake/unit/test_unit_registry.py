@@ -1,8 +1,10 @@
-"""Administrative units after the 2025 reorganisation, agency codes and competence routing."""
+"""Administrative units as dated rows, agency codes and competence routing."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -11,6 +13,7 @@ from motcua_intake.domain.demo_province import load_demo_province
 from motcua_intake.domain.errors import RoutingFailed, UnknownUnit
 from motcua_intake.domain.procedures import Catalogue
 from motcua_intake.domain.units import (
+    Unit,
     UnitRegistry,
     route_competent_unit,
     supervises,
@@ -69,19 +72,55 @@ def test_registry_supervises_uses_the_same_rule(registry: UnitRegistry) -> None:
     assert not registry.supervises("H15.01.36", "H15")
 
 
-def test_override_file_replaces_generated_codes() -> None:
-    registry = UnitRegistry.from_divisions(
-        {"provinces": {"66": "H15", "1": "H26"}, "communes": {"24133": "H15.50.05"}}
-    )
-    assert registry.by_nso_code("province", 1).code == "H26"
-    assert registry.by_nso_code("commune", 24133).code == "H15.50.05"
-    codes = [unit.code for unit in registry.all()]
-    assert len(codes) == len(set(codes))
+def test_commune_25270_became_phuong_loc_ninh_on_30_april_2026_keeping_its_agency_code(
+    registry: UnitRegistry,
+) -> None:
+    code = registry.by_nso_code("commune", 25270).code
+    before, after = registry.on(code, date(2026, 3, 2)), registry.on(code, date(2026, 5, 4))
+    assert (before.name, before.division_type) == ("Xã Lộc Ninh", "xã")
+    assert (after.name, after.division_type) == ("Phường Lộc Ninh", "phường")
+    assert before.code == after.code == code
+    assert before.valid_to == date(2026, 4, 29) and after.valid_from == date(2026, 4, 30)
+    assert registry.name_on(code, date(2026, 4, 29)) == "Xã Lộc Ninh"
+    assert registry.name_on(code, date(2026, 4, 30)) == "Phường Lộc Ninh"
 
 
-def test_commune_override_must_extend_its_province_code() -> None:
-    with pytest.raises(ValueError, match="must extend"):
-        UnitRegistry.from_divisions({"provinces": {"66": "H15"}, "communes": {"24133": "H16.01"}})
+def test_province_75_is_thanh_pho_dong_nai_from_30_april_2026(registry: UnitRegistry) -> None:
+    code = registry.by_nso_code("province", 75).code
+    assert registry.name_on(code, date(2026, 4, 29)) == "Tỉnh Đồng Nai"
+    assert registry.on(code, date(2026, 4, 30)).division_type == "thành phố"
+    assert registry.get(code).name == "Thành phố Đồng Nai"
+    assert registry.by_nso_code("province", 75, date(2025, 8, 1)).name == "Tỉnh Đồng Nai"
+
+
+def test_a_day_before_the_reorganisation_names_the_successor_unit(registry: UnitRegistry) -> None:
+    assert registry.name_on("H15.01.36", date(2024, 3, 4)) == "Phường Buôn Ma Thuột"
+
+
+def test_the_table_round_trips_through_its_csv_shape(registry: UnitRegistry) -> None:
+    again = UnitRegistry.from_csv(registry.to_csv())
+    assert again.rows() == registry.rows()
+
+
+def test_one_agency_code_for_two_units_is_refused() -> None:
+    province, commune = registry_rows()
+    closed = replace(commune, valid_to=date(2026, 12, 31))
+    other = replace(commune, nso_code="99999", name="Xã B", valid_from=date(2027, 1, 1))
+    with pytest.raises(ValueError, match="two different units"):
+        UnitRegistry([province, closed, other])
+
+
+def test_overlapping_periods_are_refused() -> None:
+    first = registry_rows()[0]
+    with pytest.raises(ValueError, match="overlap"):
+        UnitRegistry([first, replace(first, valid_from=date(2026, 1, 1), name="Tỉnh Mới")])
+
+
+def registry_rows() -> list[Unit]:
+    return [
+        Unit("H15", "Tỉnh Đắk Lắk", "province", None, "66", "tỉnh", date(2025, 7, 1)),
+        Unit("H15.01.01", "Xã A", "commune", "H15", "24100", "xã", date(2025, 7, 1)),
+    ]
 
 
 def test_commune_procedure_is_routed_to_the_applicants_commune(

@@ -1,5 +1,5 @@
-"""``python -m motcua_intake`` starts the intake service."""
+"""``python -m motcua_intake`` starts the intake service, or runs an administrator's command."""
 
-from motcua_intake.main import main
+from motcua_intake.cli import main
 
 main()

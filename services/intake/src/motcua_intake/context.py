@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from motcua_intake.adapters.access_log import AccessLog
 from motcua_intake.adapters.applicant_history import ApplicantHistory
@@ -59,20 +60,25 @@ class IntakeContext:
             return None
         return centre.counter_for(sector).code
 
-    def unit_name(self, unit: str) -> str:
-        """The name printed at the top of the forms: the one-stop centre, else the unit's
-        Bộ phận Một cửa."""
+    def unit_name(self, unit: str, day: date) -> str:
+        """The name printed at the top of the forms of a dossier dated ``day``: the one-stop
+        centre, else the Bộ phận Một cửa of the unit under the name it had that day."""
         centre = self.demo_province.centre(unit) if self.demo_province else None
         if centre is not None:
             return centre.name
-        name = self.units.get(unit).name if unit in self.units else unit
+        name = self.units.name_on(unit, day) if unit in self.units else unit
         return f"Bộ phận Một cửa {name}"
 
-    def place(self, unit: str) -> str | None:
-        """The place name before the date on forms: the province, without its prefix."""
+    def dated_name(self, unit: str, day: date) -> str:
+        """The unit's own name on ``day`` (what the events carry for the other services)."""
+        return self.units.name_on(unit, day) if unit in self.units else unit
+
+    def place(self, unit: str, day: date) -> str | None:
+        """The place name before the date on forms: the province as named on ``day``, without
+        its prefix."""
         if unit not in self.units:
             return None
-        province = self.units.get(self.units.get(unit).province_code).name
+        province = self.units.name_on(self.units.get(unit).province_code, day)
         for prefix in ("Thành phố ", "Tỉnh "):
             province = province.removeprefix(prefix)
         return province

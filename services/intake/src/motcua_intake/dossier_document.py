@@ -92,6 +92,7 @@ def dossier_to_document(dossier: Dossier) -> dict[str, Any]:
         ),
         "workflow_status": int(dossier.workflow_status) if dossier.workflow_status else None,
         "last_event_at": dossier.last_event_at,
+        "imported": dossier.imported,
     }
 
 
@@ -163,6 +164,7 @@ def dossier_from_document(doc: Mapping[str, Any]) -> Dossier:
     workflow_status = doc.get("workflow_status")
     dossier.workflow_status = DossierStatus(workflow_status) if workflow_status else None
     dossier.last_event_at = stored_instant(doc.get("last_event_at"))
+    dossier.imported = bool(doc.get("imported", False))
     return dossier
 
 

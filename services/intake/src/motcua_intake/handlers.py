@@ -142,8 +142,10 @@ async def submit(
         "result_delivery": command.result_delivery,
         "lookup_secret": new_lookup_secret(),
     }
+    competent = submission["competent_unit"]
     acceptance: dict[str, Any] = {
         "calendar": intake.calendar_for(receiving.code),
+        "unit_names": {u: intake.dated_name(u, day) for u in (receiving.code, competent)},
         "resolve_on_the_spot": command.resolve_on_the_spot,
         "fee_exemptions": command.fee_exemptions,
         "fee_quantity": command.fee_quantity,
@@ -188,9 +190,17 @@ async def accept(
             or intake.return_counter(dossier.receiving_unit, dossier.procedure_code),
             received_by=official_name(official),
             received_by_subject=official.subject,
+            unit_names=dossier_unit_names(intake, dossier),
         )
 
     return await _change(intake, code, official, "receiving", at, act)
+
+
+def dossier_unit_names(intake: IntakeContext, dossier: Dossier) -> dict[str, str]:
+    """The names of the dossier's units on the day it was received."""
+    assert dossier.submitted_at is not None
+    day = dossier.submitted_at.astimezone(VN_TZ).date()
+    return {u: intake.dated_name(u, day) for u in (dossier.receiving_unit, dossier.competent_unit)}
 
 
 async def request_supplement(

@@ -74,7 +74,11 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeCo
             "MOTCUA_PSEUDONYM_KEY must be set: events carry a keyed hash of the personal ID "
             "number, and the key must stay the same for the life of the data"
         )
-    units = UnitRegistry.load_default()
+    units = (
+        UnitRegistry.load(settings.units_file)
+        if settings.units_file
+        else UnitRegistry.load_default()
+    )
     catalogue = (
         Catalogue.load(settings.catalogue_file)
         if settings.catalogue_file

@@ -116,6 +116,7 @@ def dossier_view(intake: IntakeContext, dossier: Dossier) -> dict[str, Any]:
         "original_due_at": iso(acceptance.original_due_at) if acceptance else None,
         "allotted_hours": dossier.allotted_hours,
         "on_the_spot": dossier.on_the_spot,
+        "imported": dossier.imported,
         "fee_total": acceptance.fee_total if acceptance else None,
         "fees": [line.model_dump() for line in acceptance.fee_lines] if acceptance else [],
         "return_counter": acceptance.return_counter if acceptance else None,

@@ -25,6 +25,11 @@ class IntakeSettings(PlatformSettings):
         default=None,
         description="A province's own procedure catalogue (JSON); the shipped one if unset",
     )
+    units_file: str | None = Field(
+        default=None,
+        description="A province's own dated units table (CSV, the shape of data/units.csv, "
+        "kept up to date by `motcua-intake units-import`); the shipped one if unset",
+    )
 
     # Guessing a 40-bit lookup secret is hopeless at these rates; the per-client limit also
     # stops one client from sweeping many codes. Fixed windows: a limit resets each window.

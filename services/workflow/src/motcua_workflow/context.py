@@ -81,6 +81,8 @@ class WorkflowContext:
         if row is not None:
             await self.facts.put(row, version)
         if isinstance(subject, Case):
-            self.metrics.case_changed(subject, events, was_finished)
+            # Counters count what happens now; a dossier of the past imported today is not.
+            if not subject.imported:
+                self.metrics.case_changed(subject, events, was_finished)
         elif row is not None and not was_finished:
             self.metrics.refused(subject)

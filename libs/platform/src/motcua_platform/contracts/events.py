@@ -167,6 +167,21 @@ class DossierSubmitted(EventData):
         description="Applicant fields filled from data already held (công dân không viết)",
     )
     documents: list[DocumentRef] = Field(default_factory=list)
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
+    import_source: str | None = Field(
+        default=None, description="The imported book's file and line, for tracing it back"
+    )
+
+
+class ImportedFinish(BaseModel):
+    """How a dossier entered from an earlier system's tracking book (Mẫu 07) ended there."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    finished_at: AwareDatetime
+    outcome: Literal["approved", "denied"] = "approved"
 
 
 class DossierAccepted(DossierSubmitted):
@@ -199,6 +214,9 @@ class DossierAccepted(DossierSubmitted):
     )
     competent_unit_name: str | None = Field(default=None, description="Printed on the forms")
     receiving_unit_name: str | None = Field(default=None, description="Printed on the forms")
+    # The finish an imported dossier's tracking book records, for the workflow to record as
+    # the case's decision and return.
+    imported_finish: ImportedFinish | None = None
 
 
 class DossierSupplementRequestedAtIntake(EventData):
@@ -373,6 +391,9 @@ class CaseResolved(CaseEventData):
     due_at: AwareDatetime | None = Field(default=None, description="Read legal_due_at")
     legal_due_at: AwareDatetime | None = LEGAL_DUE
     on_the_spot: bool = Field(default=False, description="Resolved in the same visit")
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
     by: str | None = None
 
 
@@ -400,6 +421,9 @@ class CaseReturned(CaseEventData):
     procedure_name: str | None = None
     returned_by: str | None = None
     on_the_spot: bool = Field(default=False, description="Resolved in the same visit")
+    imported: bool = Field(
+        default=False, description="From an earlier system's tracking book (Mẫu 07), not live"
+    )
 
 
 class CaseStopped(CaseEventData):

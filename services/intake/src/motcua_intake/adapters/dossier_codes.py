@@ -67,6 +67,11 @@ class DossierCodes:
             return result
         raise ConcurrencyConflict(key)
 
+    async def taken(self, unit: str, day: date, number: int) -> None:
+        """Record a number taken outside :meth:`issue` (a dossier imported from the unit's
+        tracking book), so live numbering that day continues after it."""
+        await self._record(f"{unit}:{day:%y%m%d}", number)
+
     async def _hint(self, key: str) -> int:
         doc = await self.counters.find_one({"_id": key})
         return int(doc["n"]) if doc else 0

@@ -22,6 +22,9 @@ def list_units(
     parent: str | None = Query(None, description="Agency code of a province: its communes"),
     level: Literal["province", "commune"] | None = None,
     q: str | None = Query(None, max_length=100, description="Part of the name"),
+    on: date | None = Query(
+        None, description="The units as they stood that day (YYYY-MM-DD); the latest if unset"
+    ),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     intake: IntakeContext = Depends(intake_of),
@@ -30,6 +33,8 @@ def list_units(
     if parent:
         intake.unit(parent, "parent")  # 404 naming the parameter
         units = intake.units.children(parent)
+    if on is not None:
+        units = [row for u in units for row in intake.units.history(u.code) if row.valid_on(on)]
     if level:
         units = [u for u in units if u.level == level]
     if q:
@@ -76,7 +81,9 @@ def get_procedure(
             {
                 "version": v.version,
                 "effective_from": v.effective_from.isoformat(),
+                "effective_until": (end := procedure.effective_until(v)) and end.isoformat(),
                 "decision": v.decision,
+                "confidence": v.confidence,
             }
             for v in procedure.versions
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from motcua_intake import queries
 from motcua_intake.api.deps import intake_of, official
 from motcua_intake.context import IntakeContext
+from motcua_intake.domain.dossier import Dossier
 from motcua_intake.forms.receipts import (
     FontNotFound,
     render_receipt_html,
@@ -21,6 +23,7 @@ from motcua_intake.forms.receipts import (
     render_supplement_request_html,
 )
 from motcua_platform.auth import Principal
+from motcua_platform.calendar import VN_TZ
 from motcua_platform.errors import ApiError
 
 router = APIRouter(tags=["forms"])
@@ -38,8 +41,8 @@ async def receipt(
     intake: IntakeContext = Depends(intake_of),
 ) -> Response:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="receipt")
-    unit = dossier.receiving_unit
-    unit_name, place = intake.unit_name(unit), intake.place(unit)
+    unit, day = dossier.receiving_unit, dossier_day(dossier)
+    unit_name, place = intake.unit_name(unit, day), intake.place(unit, day)
     base_url = intake.public_base_url
     if format == "html":
         return HTMLResponse(
@@ -79,10 +82,10 @@ async def supplement_request(
     dossier = await queries.read_dossier(
         intake, code, official=principal, purpose="supplement_request"
     )
-    unit = dossier.receiving_unit
+    unit, day = dossier.receiving_unit, dossier_day(dossier)
     return HTMLResponse(
         render_supplement_request_html(
-            dossier, unit_name=intake.unit_name(unit), place=intake.place(unit)
+            dossier, unit_name=intake.unit_name(unit, day), place=intake.place(unit, day)
         )
     )
 
@@ -98,7 +101,15 @@ async def refusal(
     intake: IntakeContext = Depends(intake_of),
 ) -> HTMLResponse:
     dossier = await queries.read_dossier(intake, code, official=principal, purpose="refusal")
-    unit = dossier.receiving_unit
+    unit, day = dossier.receiving_unit, dossier_day(dossier)
     return HTMLResponse(
-        render_refusal_html(dossier, unit_name=intake.unit_name(unit), place=intake.place(unit))
+        render_refusal_html(
+            dossier, unit_name=intake.unit_name(unit, day), place=intake.place(unit, day)
+        )
     )
+
+
+def dossier_day(dossier: Dossier) -> date:
+    """The dossier's date for reference data: the day it was received, in Vietnam."""
+    assert dossier.submitted_at is not None  # every stored dossier was submitted
+    return dossier.submitted_at.astimezone(VN_TZ).date()

@@ -63,7 +63,7 @@ class DemoProvince(BaseModel):
             if unit.nso_code != str(int(centre.nso_code)):
                 raise ValueError(
                     f"centre {centre.unit}: NSO code {centre.nso_code} does not match the unit "
-                    f"{unit.name} ({unit.nso_code}); check data/agency_codes.json"
+                    f"{unit.name} ({unit.nso_code}); check the units table (data/units.csv)"
                 )
             if unit.province_code != self.province:
                 raise ValueError(f"centre {centre.unit} is outside province {self.province}")

@@ -60,6 +60,7 @@ from motcua_platform.contracts.events import (
     DossierSupplementSubmitted,
     DossierWithdrawalRequested,
     EventData,
+    ImportedFinish,
 )
 from motcua_platform.instants import InvalidTime, instant
 
@@ -123,6 +124,7 @@ class Dossier:
         self.refused_at: datetime | None = None
         self.withdrawal: Withdrawal | None = None
         self.workflow_status: DossierStatus | None = None
+        self.imported = False  # entered from the tracking book of an earlier system
         self.last_event_at: datetime | None = None
         self.pending_events: list[EventData] = []
 
@@ -255,6 +257,7 @@ class Dossier:
         return_counter: str | None = None,
         received_by: str | None = None,
         received_by_subject: str | None = None,
+        unit_names: Mapping[str, str] | None = None,
         **submission: Any,
     ) -> Dossier:
         """Receive and accept in one visit: the counter (and a complete postal parcel opened by
@@ -277,6 +280,74 @@ class Dossier:
             return_counter=return_counter,
             received_by=received_by,
             received_by_subject=received_by_subject,
+            unit_names=unit_names,
+        )
+        return dossier
+
+    @classmethod
+    def import_history(
+        cls,
+        *,
+        code: str,
+        procedure: Procedure,
+        version: ProcedureVersion,
+        receiving_unit: str,
+        competent_unit: str,
+        applicant_name: str,
+        applicant_key: str,
+        received_at: datetime,
+        due_at: datetime,
+        finish: ImportedFinish | None,
+        unit_names: Mapping[str, str] | None = None,
+        source: str = "",
+        random_bytes: Callable[[int], bytes] = secrets.token_bytes,
+    ) -> Dossier:
+        """A dossier of the unit's past, from a line of its tracking book (Mẫu 07): received and
+        accepted at ``received_at`` under the version then in force, due at the legal due time
+        (checked against the book by :mod:`~motcua_intake.domain.history_import`). The events
+        are the live ones, marked ``imported``; the finish, if any, rides on the acceptance for
+        the workflow to record. The book holds no personal ID number, so the applicant is known
+        by name only."""
+        received_at = instant(received_at, "received_at")
+        _check_code(code, receiving_unit)
+        if version not in procedure.versions or version.effective_from > received_at.date():
+            raise ProcedureNotInForce(
+                procedure.code, f"version {version.version} is not in force on {received_at.date()}"
+            )
+        dossier = cls(
+            code=code,
+            rules=version,
+            applicant={"full_name": applicant_name},
+            lookup_secret=new_lookup_secret(random_bytes),
+        )
+        common: dict[str, Any] = {
+            "procedure_code": procedure.code,
+            "procedure_version": version.version,
+            "procedure_name": procedure.name,
+            "channel": Channel.COUNTER,
+            "receiving_unit": receiving_unit,
+            "competent_unit": competent_unit,
+            "submitted_at": received_at,
+            "applicant": dossier._applicant_ref(applicant_key),
+            "imported": True,
+            "import_source": source,
+        }
+        dossier._record(DossierSubmitted(**common))
+        dossier._record(
+            DossierAccepted(
+                **common,
+                accepted_at=received_at,
+                due_at=instant(due_at, "due_at"),
+                allotted_hours=version.legal_hours,
+                same_day=version.same_day,
+                steps=[
+                    step.plan(receiving_unit=receiving_unit, competent_unit=competent_unit)
+                    for step in version.steps
+                ],
+                supplement_policy=version.supplement_policy,
+                imported_finish=finish,
+                **_unit_names(unit_names or {}, receiving_unit, competent_unit),
+            )
         )
         return dossier
 
@@ -291,13 +362,15 @@ class Dossier:
         return_counter: str | None = None,
         received_by: str | None = None,
         received_by_subject: str | None = None,
+        unit_names: Mapping[str, str] | None = None,
     ) -> None:
         """Tiếp nhận: accept a complete dossier; the legal clock starts now.
 
         The due time follows the working calendar, with the 15:00 rule for same-day procedures.
-        ``resolve_on_the_spot`` marks a dossier resolved in the same visit, without an
-        appointment (cán bộ không hẹn; NĐ 61/2018 Điều 19): only for procedures resolved on the
-        same day.
+        ``unit_names`` are the units' names on the dossier's date, carried in the event for the
+        forms the other services print. ``resolve_on_the_spot`` marks a dossier resolved in the
+        same visit, without an appointment (cán bộ không hẹn; NĐ 61/2018 Điều 19): only for
+        procedures resolved on the same day.
         """
         at = self._command_time(at)
         self._require_intake_decision("accept")
@@ -358,6 +431,7 @@ class Dossier:
                 # Who, as the services know officials (the token's subject): the counter's own
                 # step is theirs. ``received_by`` is the name printed on Mẫu 01.
                 received_by_subject=received_by_subject,
+                **_unit_names(unit_names or {}, self.receiving_unit, self.competent_unit),
             )
         )
 
@@ -524,6 +598,7 @@ class Dossier:
                     return_counter=event.return_counter,
                     received_by=event.received_by,
                 )
+                self.imported = event.imported
                 self.last_event_at = event.accepted_at
             case DossierSubmitted():
                 self._apply_submitted(event)
@@ -654,6 +729,14 @@ class Dossier:
 def _comparable(dossier: Dossier) -> dict[str, Any]:
     # Equal dossiers have the same state; events waiting for the outbox are not state.
     return {k: v for k, v in vars(dossier).items() if k != "pending_events"}
+
+
+def _unit_names(names: Mapping[str, str], receiving: str, competent: str) -> dict[str, str]:
+    found = {
+        "receiving_unit_name": names.get(receiving),
+        "competent_unit_name": names.get(competent),
+    }
+    return {key: name for key, name in found.items() if name}
 
 
 def _clean_reasons(reasons: Sequence[str] | str) -> list[str]:

@@ -13,7 +13,7 @@ import builtins
 import functools
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +31,9 @@ Role = Literal["receiver", "specialist", "leader"]
 DocumentForm = Literal["original", "certified_copy", "photocopy", "electronic"]
 CompetentLevel = Literal["commune", "province"]
 OnlineLevel = Literal["toan_trinh", "mot_phan"]
+# How sure the catalogue is that a version states the law as it then stood (domain reference
+# marks): H seen in the legal text, M one secondary source, L unverified.
+Confidence = Literal["H", "M", "L"]
 # Where a step runs. Not "commune"/"province": with non-geographic intake a commune-level
 # dossier may be received at one commune and decided at another, so what matters is whether
 # the step belongs to the unit that received the dossier or to the one competent to decide.
@@ -86,6 +89,7 @@ class ProcedureVersion(BaseModel):
     online_level: OnlineLevel | None = None
     postal_allowed: bool = True
     supplement_policy: SupplementPolicy = SupplementPolicy.RESTART
+    confidence: Confidence = "L"
     note: str | None = None
 
     @model_validator(mode="after")
@@ -157,6 +161,14 @@ class Procedure(BaseModel):
                 self.code, f"procedure {self.code} is not in force on {day} (from {first})"
             )
         return in_force[-1]
+
+    def effective_until(self, version: ProcedureVersion) -> date | None:
+        """The last day ``version`` was in force (the day before the next one); ``None`` for
+        the current version."""
+        index = self.versions.index(version)
+        if index + 1 == len(self.versions):
+            return None
+        return self.versions[index + 1].effective_from - timedelta(days=1)
 
     def version(self, version: str) -> ProcedureVersion:
         """A version by its identifier (to replay a dossier received under it)."""

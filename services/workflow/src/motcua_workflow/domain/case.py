@@ -40,6 +40,7 @@ from motcua_platform.contracts.events import (
     DossierAccepted,
     EventData,
     FileRef,
+    ImportedFinish,
     StepPlan,
     Timeliness,
 )
@@ -102,6 +103,8 @@ class Case(CaseState):
         case = cls.from_accepted(accepted, code, calendar)
         if accepted.on_the_spot:
             case._finish_on_the_spot()
+        elif accepted.imported_finish is not None:
+            case._finish_imported(accepted.imported_finish)
         else:
             first = case.steps[0]
             case._record(
@@ -140,6 +143,7 @@ class Case(CaseState):
             applicant_key=accepted.applicant.key,
             channel=accepted.channel,
             on_the_spot=accepted.on_the_spot,
+            imported=accepted.imported,
             same_day=accepted.same_day,
             supplement_policy=accepted.supplement_policy,
             allotted_hours=accepted.allotted_hours,
@@ -581,6 +585,36 @@ class Case(CaseState):
             finished_at=finished_at,
             pauses=self.pauses,
             policy=self.supplement_policy,
+        )
+
+    def _finish_imported(self, finish: ImportedFinish) -> None:
+        """A dossier of the unit's past whose tracking book records the finish: decided and
+        returned then, classified against the legal due time as a live one is. The book has
+        no internal steps, so none are recorded."""
+        at = instant(aware(finish.finished_at, "finished_at"))
+        if at < self.accepted_at:
+            raise InvalidValue("the imported finish precedes the receipt", field="finished_at")
+        timeliness = classify_finish(at, self.original_due_at)
+        self._record(
+            CaseResolved(
+                **self._base(at),
+                outcome=finish.outcome,
+                timeliness=timeliness,
+                processing_hours=self._processing_hours(at),
+                due_at=self.original_due_at,
+                imported=True,
+            ),
+            CaseReturned(
+                **self._base(at),
+                returned_at=at,
+                channel=self.channel,
+                timeliness=timeliness,
+                due_at=self.original_due_at,
+                applicant_name=self.applicant_name or None,
+                procedure_name=self.procedure_name or None,
+                appointment_due_at=self.due_at,
+                imported=True,
+            ),
         )
 
     def _finish_on_the_spot(self) -> None:

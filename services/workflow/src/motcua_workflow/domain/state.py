@@ -68,6 +68,7 @@ class CaseState:
     applicant_key: str = ""
     channel: Channel
     on_the_spot: bool = False
+    imported: bool = False  # from an earlier system's tracking book (Mẫu 07), not live
     same_day: bool = False
     supplement_policy: SupplementPolicy = SupplementPolicy.PAUSE
     allotted_hours: float

@@ -111,6 +111,8 @@ class TrackingBookRow:
 
 def _note(case: Case) -> str:
     parts: list[str] = []
+    if case.imported:
+        parts.append("Nhập từ sổ theo dõi trước đây")
     if case.on_the_spot:
         parts.append("Giải quyết ngay")
     if case.timeliness is not None:
