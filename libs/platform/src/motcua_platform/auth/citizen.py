@@ -14,7 +14,7 @@ from typing import Any
 
 import jwt
 
-from motcua_platform.auth.tokens import Unauthenticated
+from motcua_platform.auth.tokens import Unauthenticated, issuer_of
 from motcua_platform.personal_id import pseudonymous_key
 from motcua_platform.settings import PlatformSettings
 
@@ -75,7 +75,7 @@ class CitizenVerifier:
         try:
             # Development tokens (the local key) and the provider's (JWKS) are both accepted
             # where both are configured, each verified with its own key, issuer and algorithm.
-            if self.secret and (self._jwks is None or _issuer_of(token) == CITIZEN_ISSUER_LOCAL):
+            if self.secret and (self._jwks is None or issuer_of(token) == CITIZEN_ISSUER_LOCAL):
                 key: Any = self.secret
                 algorithms, issuer, audience = ["HS256"], CITIZEN_ISSUER_LOCAL, None
             else:
@@ -98,16 +98,6 @@ class CitizenVerifier:
         if not isinstance(personal_id, str) or not personal_id:
             raise Unauthenticated(f"citizen token has no {self.id_claim} claim")
         return Citizen(subject=str(claims["sub"]), personal_id=personal_id, name=claims.get("name"))
-
-
-def _issuer_of(token: str) -> str | None:
-    """The ``iss`` claim before verification: only to pick which key verifies the token."""
-    try:
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return None
-    issuer = claims.get("iss")
-    return issuer if isinstance(issuer, str) else None
 
 
 def mint_citizen_token(

@@ -45,7 +45,7 @@ class TokenVerifier:
     def _key_for(self, token: str) -> tuple[Any, list[str], str | None, str | None]:
         """The key, algorithms, issuer and audience to check ``token`` with, chosen by its
         (unverified) issuer: each issuer is then verified with its own key only."""
-        if self.secret and (self._jwks is None or _issuer_of(token) == ISSUER_LOCAL):
+        if self.secret and (self._jwks is None or issuer_of(token) == ISSUER_LOCAL):
             issuer = self.issuer if self._jwks is None else ISSUER_LOCAL
             return self.secret, ["HS256"], issuer, None
         assert self._jwks is not None
@@ -81,7 +81,7 @@ class TokenVerifier:
         )
 
 
-def _issuer_of(token: str) -> str | None:
+def issuer_of(token: str) -> str | None:
     """The ``iss`` claim before verification: only to pick which key verifies the token."""
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
