@@ -9,6 +9,7 @@ Sat 04/05); Tue 30/04, Wed 01/05 holidays; Sat 04/05 a working day.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -128,6 +129,34 @@ async def test_same_day_dossier_after_1500_is_due_next_working_day(
 
     returned = await wf.finish(code, vn(4, 5, 16, 30))
     assert returned["timeliness"] == "early"  # resolved on a date before the appointment
+
+
+async def test_case_and_queue_say_due_soon_within_one_working_day_of_the_due_time(
+    stack: Stack, wf: Workflow
+) -> None:
+    # Received Fri 05/04/2024 15:10, due Mon 08/04 17:00: the warning window is the last
+    # working day (8 working hours), Monday's office hours, not the weekend before it.
+    code = f"{COMMUNE}-240405-0021"
+    await open_case(stack, wf, code, accepted(BIRTH, vn(4, 5, 15, 10), COMMUNE))
+
+    async def line(at: datetime) -> dict[str, Any]:
+        r = await wf.http.get(
+            f"{wf.url}/tasks", headers=wf.headers, params={"unit": COMMUNE, "at": iso(at)}
+        )
+        assert r.status_code == 200, r.text
+        [item] = [i for i in r.json()["items"] if i["code"] == code]
+        return item
+
+    friday, monday, tuesday = vn(4, 5, 16), vn(4, 8, 8), vn(4, 9, 9)
+    for at, state, due_soon in [
+        (friday, "within", False),  # 9 working hours left
+        (monday, "within", True),  # 7.5 working hours left
+        (tuesday, "overdue", False),  # overdue, not "due soon"
+    ]:
+        case = (await wf.case(code, at=iso(at))).json()
+        assert (case["state"], case["due_soon"]) == (state, due_soon), at
+        item = await line(at)
+        assert (item["state"], item["due_soon"]) == (state, due_soon), at
 
 
 async def test_same_day_restart_applies_the_cutoff_to_the_supplement_time(

@@ -4,7 +4,7 @@ in Vietnam time, the colour of a deadline, and the commune's sentence of "02 khÃ
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import motcua_platform.form_text as form_text
@@ -90,21 +90,12 @@ def working_time(hours: float, same_day: bool = False) -> str:
     return form_text.working_time(hours, same_day=same_day)
 
 
-def deadline_state(state: str | None, due_at: str | None, now: datetime) -> str:
-    """The colour of a queue line: overdue, due within a working day, or within.
-
-    A working day is approximated by the next 24 hours moved past a weekend: the exact working
-    calendar of the unit is the workflow service's; this only chooses a colour.
-    """
+def deadline_state(state: str | None, due_soon: bool | None) -> str:
+    """The colour of a queue line or case: overdue, due within a working day, or within. Both
+    judgements are the workflow service's (its unit's working calendar), never the console's."""
     if state == "overdue":
         return "overdue"
-    due = parse_instant(due_at)
-    if due is None:
-        return "within"
-    horizon = now + timedelta(days=1)
-    while horizon.weekday() >= 5:
-        horizon += timedelta(days=1)
-    return "due-soon" if due <= horizon else "within"
+    return "due-soon" if due_soon else "within"
 
 
 STATE_LABELS = {

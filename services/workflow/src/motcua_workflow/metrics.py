@@ -21,6 +21,7 @@ from motcua_platform.instants import at_rest as instant
 from motcua_platform.timeliness import finish_timeliness, open_timeliness
 from motcua_workflow.domain import Case
 from motcua_workflow.domain.known import KnownDossier
+from motcua_workflow.store import in_warning_window
 
 # Working hours: within a working day, a working week, three working weeks.
 # Few buckets because the histogram is per procedure (thousands in a province's catalogue); the
@@ -125,10 +126,9 @@ def _open_state(doc: dict[str, Any], at: datetime) -> str:
 
 
 def _due_soon(doc: dict[str, Any], at: datetime) -> bool:
-    warn_at = doc.get("warn_at")
-    return (
-        doc.get("paused_since") is None
-        and not doc.get("extended")
-        and warn_at is not None
-        and instant(warn_at) <= at
+    return in_warning_window(
+        doc.get("warn_at"),
+        at,
+        paused=doc.get("paused_since") is not None,
+        extended=bool(doc.get("extended")),
     )

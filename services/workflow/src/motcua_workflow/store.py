@@ -140,6 +140,14 @@ class CaseStore:
             "task_due": case.original_due_at if task else None,
         }
 
+    def due_soon(self, case: Case, at: datetime) -> bool:
+        """Whether the open case is inside its warning window at ``at`` (see
+        :func:`in_warning_window`): the amber line of the work queue and the case page."""
+        pause = case.open_pause
+        return case.status.is_open and in_warning_window(
+            self._warn_at(case), at, paused=pause is not None, extended=case.extended
+        )
+
     def _warn_at(self, case: Case) -> datetime:
         calendar = self.calendars.for_unit(case.unit)
         return instant(calendar.add_working_hours(case.original_due_at, -self.warn_before_hours))
@@ -149,6 +157,17 @@ class CaseStore:
         if case.status not in CLOCK_RUNNING_STATUSES or case.overdue_emitted:
             return None
         return case.original_due_at if case.warned else self._warn_at(case)
+
+
+def in_warning_window(
+    warn_at: datetime | None, at: datetime, *, paused: bool, extended: bool
+) -> bool:
+    """Due within the warning window (default one working day, ``warn_before_hours``) before the
+    legal due time: the clock runs (not waiting for a supplement), the one extension has not been
+    granted, and ``warn_at`` — the due time less the window, in the unit's working hours — has
+    passed. The ``motcua_dossiers_due_soon`` gauge and the work queue both count by this rule;
+    an overdue case is overdue, not due soon (callers check within/overdue first)."""
+    return not paused and not extended and warn_at is not None and instant(warn_at) <= at
 
 
 def _no_work() -> dict[str, Any]:

@@ -21,9 +21,8 @@ PRINTABLE = {"control-sheet", "apology-letter", "stop-notice"}
 
 
 def _lines(p: Page, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    now = p.backend.now()
     for item in items:
-        item["colour"] = presenting.deadline_state(item.get("state"), item.get("due_at"), now)
+        item["colour"] = presenting.deadline_state(item.get("state"), item.get("due_soon"))
     return items
 
 
@@ -111,7 +110,7 @@ async def case_page(code: str, p: Page = Depends(page)) -> Response:
         dossier=dossier,
         actions=allowed_actions(p.official, case),
         timeline=case_timeline(case),
-        colour=presenting.deadline_state(case.get("state"), case.get("due_at"), p.backend.now()),
+        colour=presenting.deadline_state(case.get("state"), case.get("due_soon")),
     )
 
 

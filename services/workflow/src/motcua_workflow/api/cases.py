@@ -129,7 +129,11 @@ async def get_case(
     ctx = context(request)
     subject = await handlers.load(ctx, code)
     handling_scope(principal)(subject)
-    return case_view(subject, read_instant(ctx, at))
+    now = read_instant(ctx, at)
+    view = case_view(subject, now)
+    if isinstance(subject, Case):
+        view["due_soon"] = view.get("state") == "within" and ctx.store.due_soon(subject, now)
+    return view
 
 
 @router.post("/cases/{code}/assign", summary="Phân công: give the current step to an official")

@@ -70,9 +70,16 @@ async def tasks(
     page, more = cases[:limit], len(cases) > limit
     last = page[-1] if page else None
     return {
-        "items": [task_item(case, now) for case in page],
+        "items": [_with_due_soon(ctx, task_item(case, now), case, now) for case in page],
         "next_cursor": _encode_cursor(last.original_due_at, last.code) if more and last else None,
     }
+
+
+def _with_due_soon(
+    ctx: WorkflowContext, item: dict[str, Any], case: Case, at: datetime
+) -> dict[str, Any]:
+    item["due_soon"] = item["state"] == "within" and ctx.store.due_soon(case, at)
+    return item
 
 
 def _case(ctx: WorkflowContext, doc: dict[str, Any]) -> Case | None:
