@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from motcua_platform import form_text
 from motcua_platform.calendar import VN_TZ
 
 ONLINE_LEVELS = {
@@ -22,8 +23,7 @@ def nfc(text: Any) -> str:
 def date_vn(value: str | datetime | None) -> str:
     if not value:
         return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y")
+    return form_text.short_date(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def datetime_vn(value: str | datetime | None) -> str:
@@ -36,7 +36,7 @@ def datetime_vn(value: str | datetime | None) -> str:
 def money_vn(amount: int | float | None) -> str:
     if not amount:
         return "Không thu phí"
-    return f"{int(amount):,}".replace(",", ".") + " đồng"
+    return form_text.money(int(amount))
 
 
 def days_vn(days: float | None) -> str:
