@@ -126,4 +126,4 @@ async def test_link_is_for_the_counters_own_leaders_and_admins(
 
     no_unit = await http.get(f"{feedback_url}/kiosk/Q01/link", headers=auth("admin", "H15"))
     assert no_unit.status_code == 422
-    assert no_unit.json()["error"]["details"][0]["field"] == "counter"
+    assert no_unit.json()["error"]["details"]["field"] == "counter"

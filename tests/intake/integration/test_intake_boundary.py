@@ -21,9 +21,8 @@ def error_of(r, status: int) -> dict:  # type: ignore[no-untyped-def]
 
 def field_and_reason(error: dict) -> tuple[str, str]:  # type: ignore[type-arg]
     details = error["details"]
-    first = details[0] if isinstance(details, list) else details
-    assert first["reason"]
-    return first["field"], first["reason"]
+    assert details["reason"]
+    return details["field"], details["reason"]
 
 
 def headers() -> dict[str, str]:

@@ -31,7 +31,8 @@ class ErrorDetail(BaseModel):
     message: str = Field(description="For people; the first problem for a validation error")
     details: Any = Field(
         default=None,
-        description="Whatever locates the problem; for validation_failed a list of {field, reason}",
+        description="Whatever locates the problem: {field, reason, …} for a refusal of the "
+        "request; validation_failed adds problems, the list of every {field, reason}",
     )
 
 

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from motcua_platform import form_text
+import motcua_platform.form_text as form_text
 from motcua_platform.calendar import VN_TZ
 
 ONLINE_LEVELS = {

@@ -233,7 +233,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
+        problems = [
             {
                 # A JSON syntax error's location is a character offset, not a field.
                 "field": "body"
@@ -244,7 +244,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             }
             for e in exc.errors()
         ]
-        first = details[0] if details else {"field": "body", "reason": "invalid"}
+        # One details shape for every refusal: the (first) field and its reason; a validation
+        # error lists every problem besides.
+        first = problems[0] if problems else {"field": "body", "reason": "invalid"}
+        details = {**first, "problems": problems}
         return error_response(
             ApiError(422, "validation_failed", f"{first['field']}: {first['reason']}", details)
         )

@@ -69,7 +69,7 @@ class IdempotencyKeys:
                 422,
                 "validation_failed",
                 "Idempotency-Key is too long",
-                [{"field": "Idempotency-Key", "reason": "at most 200 characters"}],
+                {"field": "Idempotency-Key", "reason": "at most 200 characters"},
             )
         doc_id = hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
         body_hash = _hash(body)

@@ -32,7 +32,7 @@ def out_of_range(field: str) -> ApiError:
         422,
         "out_of_range",
         f"{field}: {RANGE_REASON}",
-        [{"field": field, "reason": RANGE_REASON}],
+        {"field": field, "reason": RANGE_REASON},
     )
 
 

@@ -72,6 +72,6 @@ def period_bound(value: str | None, field: str, *, end: bool = False) -> datetim
             422,
             "validation_failed",
             f"{field}: not an ISO date or date-time",
-            [{"field": field, "reason": "expected YYYY-MM-DD or an ISO 8601 date-time"}],
+            {"field": field, "reason": "expected YYYY-MM-DD or an ISO 8601 date-time"},
         ) from exc
     return check_instant(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ), field)

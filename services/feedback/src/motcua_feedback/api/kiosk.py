@@ -82,7 +82,7 @@ async def kiosk_link(
     if unit is None:
         reason = "expected <agency code>-<counter id>, e.g. H15.01.36-Q01"
         raise ApiError(
-            422, "validation_failed", f"counter: {reason}", [{"field": "counter", "reason": reason}]
+            422, "validation_failed", f"counter: {reason}", {"field": "counter", "reason": reason}
         )
     principal.require_unit(unit, "counter")
     token = kiosk_device_token(ctx.kiosk_device_key, counter)

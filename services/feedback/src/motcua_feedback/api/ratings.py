@@ -113,7 +113,7 @@ async def summary(
         )
     except ValueError as exc:
         raise ApiError(
-            422, "validation_failed", str(exc), [{"field": "to", "reason": str(exc)}]
+            422, "validation_failed", str(exc), {"field": "to", "reason": str(exc)}
         ) from exc
     return await reports.ratings_summary(ctx, scope)
 
