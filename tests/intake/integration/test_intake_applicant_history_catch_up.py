@@ -32,7 +32,7 @@ async def test_lost_applicant_history_write_is_caught_up_from_the_dossier(
         )
         await asyncio.to_thread(svc.wait_ready, 240)
         db = client[svc.env["MOTCUA_DB_NAME"]]
-        # The profile write fails, the driver's own retry too.
+        # The profile write fails, and so does the first write of the catch-up after it.
         proxy.drop_on(command_marker("update", "applicant_history"), times=2)
         body = {
             "procedure_code": BIRTH,
@@ -48,7 +48,7 @@ async def test_lost_applicant_history_write_is_caught_up_from_the_dossier(
             r = await http.post(f"{svc.url}/dossiers", json=body, headers=headers)
         assert r.status_code == 201, r.text
         code = r.json()["code"]
-        assert proxy.dropped == 2
+        assert proxy.dropped >= 1  # the command's own write of the profile was lost
 
         async def remembered() -> dict[str, Any] | None:
             return await db["applicant_history"].find_one({"last_dossier": code})
@@ -58,6 +58,7 @@ async def test_lost_applicant_history_write_is_caught_up_from_the_dossier(
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{svc.tail(60)}") from exc
         assert profile["applicant"]["full_name"]
+        assert proxy.dropped == 2  # a failed catch-up was tried again
 
         async def lowered() -> bool:
             dossier = await db["dossiers"].find_one({"_id": code}, {"projection_pending": 1})
