@@ -205,8 +205,10 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         assert r.status_code == 200, r.text
 
         async def case_open() -> bool:
+            # Workflow knows the online dossier from its submission (status 1, no steps);
+            # the case opens when the acceptance arrives.
             r = await http.get(f"{workflow}/cases/{code}", headers=official())
-            return r.status_code == 200
+            return r.status_code == 200 and bool(r.json()["steps"])
 
         assert await eventually(case_open)
         case = (await http.get(f"{workflow}/cases/{code}", headers=official())).json()
