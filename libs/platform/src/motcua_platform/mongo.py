@@ -45,6 +45,23 @@ aggregate write made while it runs records it in the aggregate's ``requests``, i
 single-document write as the effect: after a crash between the effect and the key's record, a
 retry finds the effect by the request instead of running the command twice."""
 
+CURRENT_REQUEST_BODY: ContextVar[str | None] = ContextVar("motcua_current_body", default=None)
+"""The hash of the request's body, recorded with the request (``<request>:<hash>``) so that a
+retry finds the effect of this very body, and a reused key with another body is told apart."""
+
+
+def request_marker(request: str, body_hash: str) -> str:
+    return f"{request}:{body_hash}"
+
+
+class RequestAlreadyApplied(Exception):
+    """The aggregate being loaded already carries the effect of the request being served: a
+    duplicate of the request got there first. The request is answered from that effect."""
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(aggregate_id)
+        self.aggregate_id = aggregate_id
+
 
 def connect(url: str) -> AsyncMongoClient[dict[str, Any]]:
     """One client per process and event loop; datetimes come back aware, in Vietnam time."""
@@ -120,8 +137,17 @@ class AggregateStore:
         return None if doc is None else self.loaded(doc)
 
     async def load(self, aggregate_id: str) -> Loaded | None:
+        """Raises ``RequestAlreadyApplied`` when the document already holds the effect of the
+        idempotent request being served without a claim (``CURRENT_REQUEST_BODY`` set): a
+        duplicate of the request got there first, and deciding again would apply it twice."""
         doc = await self.collection.find_one({"_id": aggregate_id})
-        return None if doc is None else self.loaded(doc)
+        if doc is None:
+            return None
+        request = CURRENT_REQUEST.get()
+        unclaimed = CURRENT_REQUEST_BODY.get() is not None
+        if unclaimed and request is not None and request in (doc.get("requests") or ()):
+            raise RequestAlreadyApplied(aggregate_id)
+        return self.loaded(doc)
 
     @staticmethod
     def loaded(doc: Mapping[str, Any]) -> Loaded:
@@ -161,6 +187,7 @@ class AggregateStore:
         event_docs = [e.model_dump(mode="json", by_alias=True) for e in new_events]
         seq_head = new_events[-1].seq if new_events else None
         request = CURRENT_REQUEST.get()
+        markers = _request_markers(request, CURRENT_REQUEST_BODY.get())
         if expected_version == 0:
             doc: dict[str, Any] = {
                 "_id": aggregate_id,
@@ -171,7 +198,7 @@ class AggregateStore:
                 "published_seq": 0,
                 "outbox_pending": bool(event_docs),
                 "inbox": dict(inbox or {}),
-                "requests": [request] if request else [],
+                "requests": markers,
             }
             if self.projected:
                 doc["projection_pending"] = True
@@ -188,11 +215,17 @@ class AggregateStore:
             update["$set"].update({"seq_head": seq_head, "outbox_pending": True})
         for source, seq in (inbox or {}).items():
             update["$set"][f"inbox.{source}"] = seq
-        if request:
-            update["$addToSet"] = {"requests": request}
+        if markers:
+            update["$addToSet"] = {"requests": {"$each": markers}}
         result = await self.collection.update_one(
             {"_id": aggregate_id, "version": expected_version}, update
         )
         if result.matched_count != 1:
             raise ConcurrencyConflict(aggregate_id)
         return expected_version + 1
+
+
+def _request_markers(request: str | None, body_hash: str | None) -> list[str]:
+    if request is None:
+        return []
+    return [request] if body_hash is None else [request, request_marker(request, body_hash)]

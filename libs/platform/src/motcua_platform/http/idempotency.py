@@ -6,10 +6,17 @@ between the two writes. The effect therefore carries the request's id (``CURRENT
 in the same single-document update), and a claim left "pending" resolves on the next retry: to the
 stored effect when it happened, or — once the claim is older than ``CLAIM_SECONDS``, so no live
 request still owns it — by running the command again.
+
+A command that changes an aggregate which already exists needs no claim (``claim=False``): its
+effect carries the request's id and body hash, a duplicate running at the same time finds that
+id when it loads the aggregate (``RequestAlreadyApplied``) instead of deciding again, and the key's
+record is written once, with the answer. Only commands that create an aggregate under a fresh id —
+where a duplicate would load nothing and create a second one — claim the key first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +30,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from motcua_platform.errors import ApiError, Conflict
-from motcua_platform.mongo import CURRENT_REQUEST
+from motcua_platform.mongo import (
+    CURRENT_REQUEST,
+    CURRENT_REQUEST_BODY,
+    RequestAlreadyApplied,
+    request_marker,
+)
 
 COLLECTION = "idempotency_keys"
 # Longer than any request may run (HTTP clients give up after 30 s): an older pending claim was
@@ -57,10 +69,13 @@ class IdempotencyKeys:
         body: Any,
         command: Callable[[], Awaitable[Answer]],
         recover: Recover | None = None,
+        claim: bool = True,
     ) -> JSONResponse:
         """Run ``command`` once per (scope, key). ``scope`` names the caller and the endpoint so
         two officials' keys never collide. ``recover`` renders the answer from the effect a
-        request left (found by its id) when the process died before recording the answer."""
+        request left (found by its id) when the process died before recording the answer.
+        ``claim=False`` (with ``recover``) for commands on an aggregate that exists already:
+        one write for the key instead of two (see the module's docstring)."""
         if not key:
             status, payload = await command()
             return JSONResponse(payload, status_code=status)
@@ -73,6 +88,8 @@ class IdempotencyKeys:
             )
         doc_id = hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
         body_hash = _hash(body)
+        if not claim and recover is not None:
+            return await self._unclaimed(doc_id, body_hash, command, recover)
         try:
             await self.collection.insert_one(
                 {"_id": doc_id, "body_hash": body_hash, "state": "pending", "claimed_at": _now()}
@@ -80,6 +97,55 @@ class IdempotencyKeys:
         except DuplicateKeyError:
             return await self._again(doc_id, body_hash, command, recover)
         return await self._execute(doc_id, command)
+
+    async def _unclaimed(
+        self,
+        doc_id: str,
+        body_hash: str,
+        command: Callable[[], Awaitable[Answer]],
+        recover: Recover,
+    ) -> JSONResponse:
+        if await self.collection.find_one({"_id": doc_id}, {"_id": 1}) is not None:
+            return await self._again(doc_id, body_hash, command, recover)
+        # No record: the effect may be stored already (the process died before the record).
+        if (answer := await recover(request_marker(doc_id, body_hash))) is not None:
+            await self._insert_done(doc_id, body_hash, *answer)
+            return _replay(*answer)
+        if await recover(doc_id) is not None:
+            raise _reused()
+        token = CURRENT_REQUEST.set(doc_id)
+        body_token = CURRENT_REQUEST_BODY.set(body_hash)
+        try:
+            status, payload = await command()
+        except RequestAlreadyApplied:
+            # A duplicate of this request, running at the same time, changed the aggregate.
+            answer = await recover(request_marker(doc_id, body_hash))
+            if answer is None:
+                raise _in_progress() from None
+            await self._insert_done(doc_id, body_hash, *answer)
+            return _replay(*answer)
+        finally:
+            CURRENT_REQUEST_BODY.reset(body_token)
+            CURRENT_REQUEST.reset(token)
+        if self.crash_after_effect:
+            os.kill(os.getpid(), signal.SIGKILL)
+        await self._insert_done(doc_id, body_hash, status, payload)
+        return JSONResponse(payload, status_code=status)
+
+    async def _insert_done(
+        self, doc_id: str, body_hash: str, status: int, payload: dict[str, Any]
+    ) -> None:
+        with contextlib.suppress(DuplicateKeyError):  # a duplicate recorded the same effect
+            await self.collection.insert_one(
+                {
+                    "_id": doc_id,
+                    "body_hash": body_hash,
+                    "state": "done",
+                    "claimed_at": _now(),
+                    "status": status,
+                    "response": json.dumps(payload),
+                }
+            )
 
     async def _execute(self, doc_id: str, command: Callable[[], Awaitable[Answer]]) -> JSONResponse:
         token = CURRENT_REQUEST.set(doc_id)
@@ -111,11 +177,7 @@ class IdempotencyKeys:
     ) -> JSONResponse:
         doc = await self.collection.find_one({"_id": doc_id})
         if doc is None or doc.get("body_hash") != body_hash:
-            raise Conflict(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used with a different request body",
-                {"field": "Idempotency-Key", "reason": "used before with another body"},
-            )
+            raise _reused()
         if doc.get("state") == "done":
             return _replay(doc["status"], json.loads(doc["response"]))
         # Pending: the effect may be stored already (the process died before the record) …
@@ -131,11 +193,23 @@ class IdempotencyKeys:
             )
             if taken.modified_count == 1:
                 return await self._execute(doc_id, command)
-        raise Conflict(
-            "request_in_progress",
-            "a request with this key is still running",
-            {"field": "Idempotency-Key", "reason": "retry in a few seconds"},
-        )
+        raise _in_progress()
+
+
+def _reused() -> Conflict:
+    return Conflict(
+        "idempotency_key_reused",
+        "this Idempotency-Key was used with a different request body",
+        {"field": "Idempotency-Key", "reason": "used before with another body"},
+    )
+
+
+def _in_progress() -> Conflict:
+    return Conflict(
+        "request_in_progress",
+        "a request with this key is still running",
+        {"field": "Idempotency-Key", "reason": "retry in a few seconds"},
+    )
 
 
 def _replay(status: int, payload: dict[str, Any]) -> JSONResponse:

@@ -112,7 +112,7 @@ async def classify(
         return 200, _view(ctx, complaint)
 
     scope = f"classify:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx), claim=False)
 
 
 @router.post("/complaints/{complaint_id}/answer", summary="Answer (within 15 working days)")
@@ -130,7 +130,7 @@ async def answer(
         return 200, _view(ctx, complaint)
 
     scope = f"answer:{official.subject}:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx), claim=False)
 
 
 @router.post("/complaints/{complaint_id}/rate-answer", summary="The citizen rates the answer")
@@ -147,7 +147,7 @@ async def rate_answer(
         return 200, _view(ctx, complaint)
 
     scope = f"rate-answer:{complaint_id}"
-    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx))
+    return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx), claim=False)
 
 
 def _recover(ctx: FeedbackContext) -> Recover:

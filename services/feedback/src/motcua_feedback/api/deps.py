@@ -45,6 +45,8 @@ async def idempotent(
     body: BaseModel,
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
     recover: Recover | None = None,
+    *,
+    claim: bool = True,
 ) -> JSONResponse:
     """Run a write once per key; ``recover`` answers a retry from the effect a request left
     when the process died before recording its answer."""
@@ -54,6 +56,7 @@ async def idempotent(
         body=body.model_dump(mode="json"),
         command=command,
         recover=recover,
+        claim=claim,
     )
 
 

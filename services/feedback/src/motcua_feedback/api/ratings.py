@@ -75,7 +75,9 @@ async def post_rating(
         return None if rating is None else (201, rating_view(rating))
 
     caller = principal.subject if principal and body.channel == "paper" else "citizen"
-    return await idempotent(ctx, idempotency_key, f"ratings:{caller}", body, command, recover)
+    return await idempotent(
+        ctx, idempotency_key, f"ratings:{caller}", body, command, recover, claim=False
+    )
 
 
 def rating_view(rating: Rating) -> dict[str, Any]:

@@ -38,6 +38,8 @@ async def idempotent(
     body: dict[str, Any],
     command: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
     render: Callable[[Dossier], tuple[int, dict[str, Any]]],
+    *,
+    claim: bool = True,
 ) -> JSONResponse:
     """Run a write once per ``Idempotency-Key``; the same key with another body is a 409. After
     a crash between the dossier's write and the key's record, ``render`` answers a retry from
@@ -54,4 +56,5 @@ async def idempotent(
         body=body,
         command=command,
         recover=recover,
+        claim=claim,
     )

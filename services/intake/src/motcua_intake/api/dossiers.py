@@ -87,6 +87,7 @@ async def _decide(
         payload,
         command,
         lambda dossier: (200, queries.summary(intake, dossier)),
+        claim=False,  # the dossier exists: no claim needed before changing it
     )
 
 

@@ -113,6 +113,7 @@ async def _write(
         body=body.model_dump(mode="json"),
         command=command,
         recover=recover,
+        claim=False,  # every case command changes a case that exists
     )
 
 
