@@ -1,8 +1,9 @@
 """Workflow events in: each ``case.*`` event brings a ``DossierRecord`` up to date, exactly once and
 in order. A returned case opens its rating request (with the derived one-time token).
 
-Every event of a subject goes through ``apply_to_aggregate``, the ignored ones too: the record
-stores the last applied workflow ``seq``, and skipping one would make the next look like a gap.
+Every event of a subject is applied, the ignored ones too (events of one subject that arrive
+together, in one write): the record stores the last applied workflow ``seq``, and skipping one
+would make the next look like a gap.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import DerivedTokens, FeedbackError
 from motcua_feedback.store import dossier_state, record_of
 from motcua_platform.contracts import EVENT_TYPES, WORKFLOW_TOPIC, Envelope, EventData
-from motcua_platform.messaging.consumer import Handler
-from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
+from motcua_platform.messaging.inbox import Decide, Decision, Fold, Rejected
 from motcua_platform.mongo import Loaded
 from motcua_platform.runtime import Subscription
 
 CASE_EVENTS = tuple(t for t in EVENT_TYPES if t.startswith("case."))
 
 
-def on_case_event(ctx: FeedbackContext) -> Handler:
-    async def handle(envelope: Envelope, payload: EventData) -> Outcome:
+def on_case_event(ctx: FeedbackContext) -> Fold:
+    def decide_for(envelope: Envelope, payload: EventData) -> Decide:
         tokens = DerivedTokens(ctx.rating_token_key, envelope.subject)
 
         def decide(loaded: Loaded | None) -> Decision:
@@ -33,20 +33,18 @@ def on_case_event(ctx: FeedbackContext) -> Handler:
                 ) from exc
             return Decision(state=dossier_state(record))
 
-        return await apply_to_aggregate(ctx.store.dossiers, envelope.subject, envelope, decide)
+        return decide
 
-    return handle
+    return Fold(ctx.store.dossiers, decide_for)
 
 
-def on_ignored(ctx: FeedbackContext) -> Handler:
+def on_ignored(ctx: FeedbackContext) -> Fold:
     """Types feedback has no use for: only their ``seq`` is recorded."""
 
-    async def handle(envelope: Envelope, payload: EventData) -> Outcome:
-        return await apply_to_aggregate(
-            ctx.store.dossiers, envelope.subject, envelope, lambda _: None
-        )
+    def decide_for(envelope: Envelope, payload: EventData) -> Decide:
+        return lambda _: None
 
-    return handle
+    return Fold(ctx.store.dossiers, decide_for)
 
 
 def workflow_subscription(ctx: FeedbackContext) -> Subscription:

@@ -1,8 +1,8 @@
 """``motcua.workflow.v1`` → the status and due time the public lookup shows.
 
-Every event of a dossier goes through :func:`apply_to_aggregate`, even those the lookup does not
-show, so the per-dossier sequence bookkeeping sees no false gaps. An event for a dossier intake
-does not know, or that contradicts it, is rejected to the dead-letter topic.
+Every event of a dossier is applied (those arriving together in one write), even those the
+lookup does not show, so the per-dossier sequence bookkeeping sees no false gaps. An event for a
+dossier intake does not know, or that contradicts it, is rejected to the dead-letter topic.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from motcua_intake.dossier_document import dossier_from_document, dossier_to_doc
 from motcua_platform.contracts import Envelope, EventData
 from motcua_platform.contracts.events import CaseResolved
 from motcua_platform.messaging.consumer import Handler
-from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
+from motcua_platform.messaging.inbox import Decide, Decision, Fold, Rejected
 from motcua_platform.mongo import Loaded
 
 
@@ -31,7 +31,7 @@ def result_file_of(payload: EventData) -> dict[str, Any]:
 def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handler]:
     """The handlers by event type, and the fallback for every other workflow event."""
 
-    async def on_event(envelope: Envelope, payload: EventData) -> Outcome:
+    def decide_for(envelope: Envelope, payload: EventData) -> Decide:
         observation = observation_for(envelope.type, envelope.data)
         at = getattr(payload, "at", None) or envelope.time
 
@@ -49,6 +49,7 @@ def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handle
                 raise Rejected(str(exc)) from exc
             return Decision(state={**dossier_to_document(dossier), **seen} if changed else seen)
 
-        return await apply_to_aggregate(intake.store.aggregates, envelope.subject, envelope, decide)
+        return decide
 
+    on_event = Fold(intake.store.aggregates, decide_for)
     return dict.fromkeys(OBSERVED_TYPES, on_event), on_event

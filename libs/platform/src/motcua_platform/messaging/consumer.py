@@ -36,7 +36,7 @@ from pymongo.errors import PyMongoError
 
 from motcua_platform.contracts import Envelope, EventData, dlq_topic
 from motcua_platform.errors import ConcurrencyConflict
-from motcua_platform.messaging.inbox import Outcome, Rejected
+from motcua_platform.messaging.inbox import Fold, Outcome, Rejected, apply_all_to_aggregate
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,14 @@ class EventConsumer:
         """Apply one partition's records in order; the offset of the first one not applied (a
         failure that outlasted the budget, or the budget spent), ``None`` when all were."""
         loop = asyncio.get_running_loop()
-        for record in sorted(records, key=lambda r: r.offset):
+        ordered = sorted(records, key=lambda r: r.offset)
+        i = 0
+        while i < len(ordered):
+            if loop.time() < deadline and (folded := await self._fold(ordered, i, deadline)):
+                i += folded
+                continue
+            record = ordered[i]
+            i += 1
             key = (record.topic, record.partition)
             while True:
                 if loop.time() >= deadline:
@@ -227,6 +234,48 @@ class EventConsumer:
                 self._failures.pop(key, None)
                 break
         return None
+
+    async def _fold(
+        self, records: Sequence[ConsumerRecord[Any, Any]], start: int, deadline: float
+    ) -> int:
+        """Apply the run of consecutive records from ``start`` that concern one subject and
+        whose handlers are ``Fold``s of one store with one write (a command's events arrive
+        together: a completed step and the next one started). Returns how many were applied;
+        0 leaves them all to the one-by-one path, which also handles every failure."""
+        run: list[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]] = []
+        for record in records[start:]:
+            if record.key is None or (run and record.key != run[0][0].key):
+                break
+            try:
+                envelope, payload = self._parse(record.value)
+            except Poison:
+                break
+            fold = self._handler(envelope)
+            if not isinstance(fold, Fold):
+                break
+            if run and (fold.store is not run[0][2].store or envelope.subject != run[0][1].subject):
+                break
+            run.append((record, envelope, fold, payload))
+        if len(run) < 2:
+            return 0
+        store, subject = run[0][2].store, run[0][1].subject
+        try:
+            async with asyncio.timeout_at(deadline):
+                items = [(env, fold.decide_for(env, payload)) for _, env, fold, payload in run]
+                outcomes = await apply_all_to_aggregate(store, subject, items)
+                applied = [o for o in outcomes if o is not Outcome.GAP]
+                for (record, envelope, _, _), outcome in zip(run, applied, strict=False):
+                    await self._account(envelope, outcome, record)
+                    await self._release_parked(envelope, record.topic, record.partition)
+        except Exception as exc:
+            log.info(
+                "%d events of one subject not applied together (%s); one by one instead",
+                len(run),
+                _describe(exc),
+            )
+            return 0
+        self._failures.pop((run[0][0].topic, run[0][0].partition), None)
+        return len(applied)
 
     async def handle_record(self, record: ConsumerRecord[Any, Any]) -> None:
         """Apply one record, or dead-letter it if it is poison. Raises when neither could be

@@ -89,3 +89,80 @@ async def apply_to_aggregate(
             continue
         return Outcome.APPLIED
     raise ConcurrencyConflict(aggregate_id)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A handler whose whole effect is one aggregate change: ``decide_for`` gives, for an event,
+    how it changes the aggregate named by its subject. The consumer may then apply several
+    consecutive events of one subject with one load and one write
+    (:func:`apply_all_to_aggregate`); alone, an event goes through :func:`apply_to_aggregate`."""
+
+    store: AggregateStore
+    decide_for: Callable[[Envelope, Any], Decide]
+
+    async def __call__(self, envelope: Envelope, payload: Any) -> Outcome:
+        decide = self.decide_for(envelope, payload)
+        return await apply_to_aggregate(self.store, envelope.subject, envelope, decide)
+
+
+async def apply_all_to_aggregate(
+    store: AggregateStore,
+    aggregate_id: str,
+    items: Sequence[tuple[Envelope, Decide]],
+    *,
+    attempts: int = 20,
+) -> list[Outcome]:
+    """Apply consecutive events of one aggregate in order, as :func:`apply_to_aggregate` would
+    one by one, but with one load and one version-guarded write holding the new state, every
+    caused event and the last consumed ``seq``: all of them are applied, or none.
+
+    Returns the outcomes of a prefix of ``items``: it stops at the first gap (that event and the
+    rest are left to the caller). A ``decide`` that raises makes the whole call raise, with
+    nothing written."""
+    for _ in range(attempts):
+        loaded = await store.load(aggregate_id)
+        current = loaded
+        inbox = dict(loaded.inbox) if loaded else {}
+        head = loaded.seq_head if loaded else 0
+        state: dict[str, Any] = {}
+        caused: list[Envelope] = []
+        consumed: dict[str, int] = {}
+        outcomes: list[Outcome] = []
+        for envelope, decide in items:
+            verdict = sequence_verdict(inbox, envelope.source, envelope.seq)
+            outcomes.append(verdict)
+            if verdict is Outcome.GAP:
+                break
+            if verdict is Outcome.DUPLICATE:
+                continue
+            decision = decide(current)
+            changes = decision.state if decision else {}
+            new = store.envelopes(
+                aggregate_id,
+                head,
+                decision.events if decision else (),
+                (decision.at if decision and decision.at else envelope.time),
+            )
+            head += len(new)
+            caused.extend(new)
+            state.update(changes)
+            inbox[envelope.source] = consumed[envelope.source] = envelope.seq
+            # What the next event's ``decide`` would load had this one been written alone.
+            current = Loaded(
+                id=aggregate_id,
+                version=loaded.version if loaded else 0,
+                state={**(current.state if current else {}), **changes},
+                seq_head=head,
+                inbox=dict(inbox),
+            )
+        if not consumed:
+            return outcomes
+        try:
+            await store.save(
+                aggregate_id, loaded.version if loaded else 0, state, caused, inbox=consumed
+            )
+        except ConcurrencyConflict:
+            continue
+        return outcomes
+    raise ConcurrencyConflict(aggregate_id)
