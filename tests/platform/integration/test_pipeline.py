@@ -166,26 +166,30 @@ async def test_one_relay_leads_a_collection_and_another_takes_over_when_it_stops
     mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
 ) -> None:
     async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        # Two relays of a collection the harness's own relay does not publish, driven by hand.
         code = h.code
-        second = OutboxRelay(h.broker, h.topic, [mongo_db["dossiers"]], h.metrics)
-        await wait_for(lambda: _lead_held_by(mongo_db, h.relay.holder))
-        events = h.source_store.envelopes(code, 0, [withdrawal("a")], AT)
-        await h.source_store.save(code, 0, {"status": 2}, events)
-        assert await second.publish_pending() == 0  # the first relay holds the lease
+        store = AggregateStore(mongo_db["others"], "intake")
+        first = OutboxRelay(h.broker, h.topic, [mongo_db["others"]], h.metrics)
+        second = OutboxRelay(h.broker, h.topic, [mongo_db["others"]], h.metrics)
+        assert await first.publish_pending() == 0
+        assert await mongo_db["outbox_leases"].find_one({"_id": "others"}) is None  # idle: no write
+        await store.save(code, 0, {"status": 2}, store.envelopes(code, 0, [withdrawal("a")], AT))
+        assert await first.publish_pending() == 1
+        assert await _lead_held_by(mongo_db, first.holder, "others")
         await wait_for(lambda: _eq(len(h.applied), 1))
 
-        await h.relay.stop()
-        later = h.source_store.envelopes(code, 1, [withdrawal("b")], AT)
-        await h.source_store.save(code, 1, {"status": 2}, later)
+        await store.save(code, 1, {"status": 2}, store.envelopes(code, 1, [withdrawal("b")], AT))
+        assert await second.publish_pending() == 0  # the first relay holds the lease
+        await first.stop()
         assert await second.publish_pending() == 1
         await wait_for(lambda: _eq(len(h.applied), 2))
         assert h.applied == [(code, 1, "a"), (code, 2, "b")]
-        doc = await mongo_db["dossiers"].find_one({"_id": code})
+        doc = await mongo_db["others"].find_one({"_id": code})
         assert doc["published_seq"] == 2 and doc["outbox_pending"] is False
 
 
-async def _lead_held_by(db: Any, holder: str) -> bool:
-    lease = await db["outbox_leases"].find_one({"_id": "dossiers"})
+async def _lead_held_by(db: Any, holder: str, collection: str) -> bool:
+    lease = await db["outbox_leases"].find_one({"_id": collection})
     return lease is not None and lease["holder"] == holder
 
 

@@ -1,12 +1,12 @@
 """The outbox relay: publishes events that commands wrote into their aggregate documents.
 
 A command stores new state and its events in one document write. One relay per collection is
-active at a time: it holds a short lease in ``outbox_leases`` (renewed every round; a replica takes
-over when it lapses), so the relay needs no per-document claim and every write it makes is
-addressed by ``_id`` alone. It publishes each document's new events in ``seq`` order with the
-idempotent producer, waits for every acknowledgement, then records the highest published ``seq``.
-A crash between publishing and recording re-publishes; consumers drop the duplicate by
-``id``/``seq``.
+active at a time: it holds a short lease in ``outbox_leases`` (renewed while it has events to
+publish; a replica takes over when it lapses), so the relay needs no per-document claim and
+every write it makes is addressed by ``_id`` alone. It publishes each document's new events in
+``seq`` order with the idempotent producer, waits for every acknowledgement, then records the
+highest published ``seq``. A crash between publishing and recording re-publishes; consumers drop
+the duplicate by ``id``/``seq``.
 """
 
 from __future__ import annotations
@@ -108,24 +108,34 @@ class OutboxRelay:
         self.metrics.outbox_pending.labels(self.metrics.service).set(pending)
 
     async def publish_pending(self) -> int:
-        """One round over every collection this relay leads; returns the events published."""
+        """One round over every collection this relay leads; returns the events published.
+        The lease is taken or renewed only when there is something to publish, so an idle
+        collection costs no write (and another relay may take it over meanwhile)."""
         total = 0
         for coll in self.collections:
+            pending = await self._pending(coll)
+            if not pending:
+                continue
+            held = self._held_until.get(coll.name, 0.0) > time.time()
             if not await self._lead(coll):
                 continue
-            pending = await coll.find(
-                {"outbox_pending": True}, {"events": 1, "published_seq": 1, "seq_head": 1}
-            ).to_list(self.batch)
+            if not held:  # another relay may have published them before the lease came here
+                pending = await self._pending(coll)
             if pending:
                 total += await self._publish(coll, pending)
         return total
+
+    async def _pending(self, coll: AsyncCollection[dict[str, Any]]) -> list[dict[str, Any]]:
+        return await coll.find(
+            {"outbox_pending": True}, {"events": 1, "published_seq": 1, "seq_head": 1}
+        ).to_list(self.batch)
 
     def _leases(self, coll: AsyncCollection[dict[str, Any]]) -> AsyncCollection[dict[str, Any]]:
         return coll.database[LEASES]
 
     async def _lead(self, coll: AsyncCollection[dict[str, Any]]) -> bool:
         """Take or renew this relay's lease on ``coll``; ``False`` while another relay holds it.
-        A lease held for more than half its length is not renewed yet: no write per idle poll."""
+        A lease held for more than half its length is not renewed yet: no write per round."""
         now = time.time()
         if self._held_until.get(coll.name, 0.0) - now > self.lease_seconds / 2:
             return True
