@@ -11,10 +11,8 @@ PostgreSQL started like ``make run`` starts it; Kafka is the shared broker. Sett
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import MongoClient
 
 from motcua_platform.provision import create_topics
-from support.ferretdb import private_infra
+from support.ferretdb import private_infra, rows_written
 from support.lifecycle import (
     BIRTH_REGISTRATION,
     CITIZEN,
@@ -206,16 +204,7 @@ def process_groups(stack: Stack, run: Path) -> dict[str, list[int]]:
 
 def writes_so_far(run: Path) -> int:
     """Rows inserted, updated and deleted in the service databases, from PostgreSQL's statistics."""
-    pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
-    psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
-    query = (
-        "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables "
-        "WHERE schemaname LIKE 'e2e%' AND relname NOT LIKE '\\_ferretdb%'"
-    )
-    cmd = [psql, "-h", "127.0.0.1", "-p", pg_port, "-U", "motcua", "-d", "ferretdb", "-tAc", query]
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return int(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())
+    return sum(rows_written(run).values())
 
 
 async def load_phase(

@@ -3,6 +3,7 @@ benchmarks that must restart, stall or measure the server, which the shared one 
 
 from __future__ import annotations
 
+import glob
 import os
 import socket
 import subprocess
@@ -92,3 +93,25 @@ def private_infra(
             yield f"mongodb://127.0.0.1:{mongo_port}", Path(run)
         finally:
             subprocess.run([str(INFRA), "stop"], env=env, check=False, capture_output=True)
+
+
+def rows_written(run: Path, schema_prefix: str = "e2e") -> dict[str, int]:
+    """Rows inserted, updated and deleted so far per collection (``database.collection``) of
+    the private server in ``run``, from PostgreSQL's statistics: what the database really wrote,
+    whichever client sent it. Statistics reach the view within about a second."""
+    pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
+    psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    query = (
+        "SELECT schemaname, relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables "
+        f"WHERE schemaname LIKE '{schema_prefix}%' AND relname NOT LIKE '\\_ferretdb%'"
+    )
+    cmd = [psql, "-h", "127.0.0.1", "-p", pg_port, "-U", "motcua", "-d", "ferretdb", "-tAc", query]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rows: dict[str, int] = {}
+    for line in out.strip().splitlines():
+        schema, table, count = line.split("|")
+        # FerretDB names a collection's table ``<collection>_<hash>``.
+        rows[f"{schema}.{table.rsplit('_', 1)[0]}"] = int(count)
+    return rows

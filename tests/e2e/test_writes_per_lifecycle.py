@@ -1,0 +1,89 @@
+"""How many rows the database writes for one full dossier lifecycle (counter intake → case
+visible → every step → resolve → return → rating), counted by the database itself: the services
+run against a private local MongoDB-wire server over PostgreSQL, whose statistics count every
+row inserted, updated and deleted, whichever code path sent it.
+
+The bounds are today's figures with a small margin for the writes that follow the clock rather
+than the dossiers (relay leases, projection catch-up rounds): a change that adds a write to
+every command or every consumed event crosses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from motcua_platform.provision import create_topics
+from support.ferretdb import private_infra, rows_written
+from support.lifecycle import full_lifecycle
+from support.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+KAFKA = "127.0.0.1:9092"
+LIFECYCLES = 3
+# One claim and its record for the dossier's creation, then one record per later command (six
+# in workflow, the rating in feedback): the other commands' keys need no claim.
+KEY_ROWS_PER_LIFECYCLE = 9
+ROWS_PER_LIFECYCLE = 58
+
+
+@pytest.fixture(scope="module")
+def counted() -> Iterator[tuple[str, Path]]:
+    with private_infra("postgresql") as (url, run):
+        yield url, run
+
+
+async def settled_rows(run: Path, prefix: str) -> dict[str, int]:
+    """The counts once the background writers (relays, consumers, catch-up) have finished with
+    the last lifecycle: two readings a few seconds apart that agree on the dossiers' tables."""
+    before = rows_written(run, prefix)
+    for _ in range(20):
+        await asyncio.sleep(3)
+        now = rows_written(run, prefix)
+        if _without_leases(now) == _without_leases(before):
+            return now
+        before = now
+    return before
+
+
+def _without_leases(rows: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in rows.items() if not k.endswith(".outbox_leases")}
+
+
+async def test_a_full_lifecycle_writes_a_bounded_number_of_rows(
+    counted: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    url, run = counted
+    stack_id = f"wc{uuid.uuid4().hex[:6]}"
+    namespace = f"test{stack_id}."
+    prefix = f"e2e_{stack_id}"
+    await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
+    stack = Stack(namespace, stack_id, tmp_path_factory.mktemp("logs"), KAFKA, url)
+    try:
+        stack.start_all()
+        async with httpx.AsyncClient(timeout=30) as http:
+            # The first lifecycle also writes what is written once (counters, citizen records).
+            await full_lifecycle(http, stack, "2024-03-04")
+            before = await settled_rows(run, prefix)
+            for day in ("2024-03-05", "2024-03-06", "2024-03-07")[:LIFECYCLES]:
+                await full_lifecycle(http, stack, day)
+            after = await settled_rows(run, prefix)
+    finally:
+        stack.stop_all()
+    per_collection = {
+        name: (after[name] - before.get(name, 0)) / LIFECYCLES
+        for name in after
+        if after[name] != before.get(name, 0)
+    }
+    breakdown = "\n".join(f"{k}: {v:.1f}" for k, v in sorted(per_collection.items()))
+    assert per_collection, "PostgreSQL counted no writes: the test would prove nothing"
+    keys = sum(v for k, v in per_collection.items() if k.endswith(".idempotency_keys"))
+    assert keys <= KEY_ROWS_PER_LIFECYCLE, breakdown
+    total = sum(per_collection.values())
+    assert total <= ROWS_PER_LIFECYCLE, f"{total:.1f} rows per lifecycle\n{breakdown}"
