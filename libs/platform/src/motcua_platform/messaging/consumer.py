@@ -150,6 +150,7 @@ class EventConsumer:
         self.metrics = metrics
         self.max_attempts = max_attempts
         self.batch_seconds = batch_seconds
+        self._folds = any(isinstance(h, Fold) for h in (*self.handlers.values(), fallback))
         # Consecutive failures per partition, so the back-off keeps growing across the batches
         # that fetch a held record again.
         self._failures: dict[tuple[str, int], int] = defaultdict(int)
@@ -242,6 +243,9 @@ class EventConsumer:
         whose handlers are ``Fold``s of one store with one write (a command's events arrive
         together: a completed step and the next one started). Returns how many were applied;
         0 leaves them all to the one-by-one path, which also handles every failure."""
+        nxt = start + 1
+        if not self._folds or nxt >= len(records) or records[nxt].key != records[start].key:
+            return 0  # nothing to apply together: no need to parse ahead
         run: list[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]] = []
         for record in records[start:]:
             if record.key is None or (run and record.key != run[0][0].key):
