@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from support.console import KEYCLOAK
-from support.stack import ServiceProcess, Stack, auth, eventually, free_port
+from support.stack import ServiceProcess, Stack, auth, eventually, free_port, opened_case
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -204,14 +204,7 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         )
         assert r.status_code == 200, r.text
 
-        async def case_open() -> bool:
-            # Workflow knows the online dossier from its submission (status 1, no steps);
-            # the case opens when the acceptance arrives.
-            r = await http.get(f"{workflow}/cases/{code}", headers=official())
-            return r.status_code == 200 and bool(r.json()["steps"])
-
-        assert await eventually(case_open)
-        case = (await http.get(f"{workflow}/cases/{code}", headers=official())).json()
+        case = await eventually(lambda: opened_case(http, workflow, code, official()))
         for _ in case["steps"]:
             r = await http.post(
                 f"{workflow}/cases/{code}/complete-step", json={"at": at(3)}, headers=official()
