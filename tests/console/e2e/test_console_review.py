@@ -1,7 +1,8 @@
 """The review of online and postal dossiers in the console (Chromium, the real Keycloak realm,
 the real services): a receiver of the unit sees the dossier waiting and refuses it with reasons
-(Mẫu 03); a specialist of the unit and a receiver of another unit are refused the list, the
-review page and the decision, and their attempts change nothing."""
+(Mẫu 03), or accepts it and the leader's page counts it in the online share by procedure; a
+specialist of the unit and a receiver of another unit are refused the list, the review page and
+the decision, and their attempts change nothing."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import pytest
 from playwright.async_api import expect
 
 from support.console import CHROMIUM, SignIn, scenario_start, tick_all
-from support.stack import Stack, auth
+from support.stack import Stack, auth, eventually
 
 COMMUNE = "H15.01.36"
 CITIZEN = "079203001234"  # Nguyễn Văn An, in the demo registry
+BIRTH = "1.001193"
 START = scenario_start()
 ONLINE_DOCUMENTS = [
     {"component": "to_khai", "form": "electronic"},
@@ -38,7 +40,7 @@ async def online_dossier(stack: Stack) -> str:
         r = await http.post(
             f"{stack.url('intake')}/dossiers",
             json={
-                "procedure_code": "1.001193",
+                "procedure_code": BIRTH,
                 "channel": "online",
                 "receiving_unit": COMMUNE,
                 "applicant": {"personal_id": CITIZEN},
@@ -125,3 +127,45 @@ async def test_the_receiver_refuses_an_online_dossier_with_reasons(
     assert await status_of(console_stack, code) == 3
     await receiver.goto(f"{console}/review")
     await expect(receiver.locator(f'tr[data-code="{code}"]')).to_have_count(0)
+
+
+async def online_received(stack: Stack, procedure: str) -> int:
+    """The birth registrations received online this month at the commune, as workflow's report
+    counts them (the leader's page shows the same figure)."""
+    day = START[:10]
+    params = {"unit": COMMUNE, "from": day[:8] + "01", "to": day}
+    async with httpx.AsyncClient(timeout=30) as http:
+        r = await http.get(
+            f"{stack.url('workflow')}/reports/channels",
+            params=params,
+            headers=auth("leader", COMMUNE),
+        )
+    assert r.status_code == 200, r.text
+    rows = {row["procedure_code"]: row for row in r.json()["procedures"]}
+    return int(rows[procedure]["online"]) if procedure in rows else 0
+
+
+async def test_an_online_dossier_accepted_on_review_counts_in_the_leaders_online_share(
+    console_stack: Stack, sign_in: SignIn
+) -> None:
+    console = console_stack.url("console")
+    await tick_all(console_stack, START)
+    before = await online_received(console_stack, BIRTH)
+    code = await online_dossier(console_stack)
+
+    receiver = await sign_in("tiepnhan.bmt")
+    await receiver.goto(f"{console}/review/{code}")
+    await receiver.click("#accept")
+    await expect(receiver.locator("h1")).to_have_text("Đã tiếp nhận hồ sơ")
+    await expect(receiver.locator("#print-receipt")).to_be_visible()
+    assert await status_of(console_stack, code) == 2
+
+    async def counted() -> bool:
+        return await online_received(console_stack, BIRTH) == before + 1
+
+    assert await eventually(counted)
+    leader = await sign_in("lanhdao.bmt")
+    await leader.goto(f"{console}/leader")
+    row = leader.locator(f'#online-by-procedure tr[data-procedure="{BIRTH}"]')
+    await expect(row.locator(".online")).to_have_text(str(before + 1))
+    await expect(row.locator("svg")).to_have_count(1)
