@@ -36,6 +36,8 @@ from support.lifecycle import (
     CITIZEN,
     COMMUNE,
     OFFICIALS,
+    at_kiosk,
+    counter_intake,
     documents_for,
     idem,
 )
@@ -101,15 +103,7 @@ async def lifecycle(
     """One dossier from intake to rating; returned at its own ``counter``, whose kiosk shows one
     dossier at a time."""
     intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
-    body = {
-        "procedure_code": BIRTH_REGISTRATION,
-        "channel": "counter",
-        "receiving_unit": COMMUNE,
-        "applicant": {"personal_id": CITIZEN},
-        "documents": await documents_for(http, intake, day),
-        "accept": True,
-        "at": f"{day}T08:15:00+07:00",
-    }
+    body = counter_intake(await documents_for(http, intake, day), f"{day}T08:15:00+07:00")
     headers = {**auth("receiver", COMMUNE), **idem()}
     r = await rec.timed(
         "POST /dossiers", http.post(f"{intake}/dossiers", json=body, headers=headers)
@@ -155,11 +149,9 @@ async def lifecycle(
     session: dict[str, str] = {}
 
     async def rating_requested() -> bool:
-        r = await http.get(f"{feedback}/kiosk/{counter}/current", headers=device)
-        if r.status_code == 200 and r.json().get("dossier_code") == code:
-            session["id"] = r.json()["session"]
-            return True
-        return False
+        if (current := await at_kiosk(http, feedback, device, counter, code)) is not None:
+            session["id"] = current["session"]
+        return bool(session)
 
     rec.calls["return → rating request at kiosk"].append(await until(rating_requested))
     rating = {
