@@ -30,8 +30,6 @@ from pymongo import MongoClient
 from motcua_platform.provision import create_topics
 from support.ferretdb import private_infra, rows_written
 from support.lifecycle import (
-    BIRTH_REGISTRATION,
-    CITIZEN,
     COMMUNE,
     OFFICIALS,
     at_kiosk,
@@ -39,7 +37,7 @@ from support.lifecycle import (
     documents_for,
     idem,
 )
-from support.stack import Stack, auth, kiosk_device
+from support.stack import Stack, auth, kiosk_device, opened_case
 
 KAFKA = os.environ.get("MOTCUA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 RATES = [float(r) for r in os.environ.get("MOTCUA_BENCH_RATES", "0.5,1,2").split(",")]
@@ -85,13 +83,15 @@ class Recorder:
         return r
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 60) -> float:
-    """Seconds until ``check`` holds, polled every 50 ms."""
+async def until(
+    check: Callable[[], Awaitable[bool]], timeout: float = 60, interval: float = 0.05
+) -> float:
+    """Seconds until ``check`` holds, polled every ``interval`` seconds."""
     start = time.perf_counter()
     while not await check():
         if time.perf_counter() - start > timeout:
             raise TimeoutError
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(interval)
     return time.perf_counter() - start
 
 
@@ -109,12 +109,16 @@ async def lifecycle(
     r.raise_for_status()
     code = r.json()["code"]
     official = auth(OFFICIALS, COMMUNE, subject="can-bo-1")
+    leader = auth("leader", COMMUNE)
+
+    opened: dict[str, Any] = {}
 
     async def visible() -> bool:
-        return (await http.get(f"{workflow}/cases/{code}", headers=official)).status_code == 200
+        opened["case"] = await opened_case(http, workflow, code, official)
+        return opened["case"] is not None
 
     rec.calls["accept → visible in workflow"].append(await until(visible))
-    case = (await http.get(f"{workflow}/cases/{code}", headers=official)).json()
+    case = opened["case"]
     for _ in case["steps"]:
         r = await rec.timed(
             "POST complete-step",
@@ -134,6 +138,14 @@ async def lifecycle(
         ),
     )
     r.raise_for_status()
+
+    async def counted_in_report() -> bool:
+        # Each lifecycle has a working day of its own: the day's summary counts only this dossier.
+        period = {"unit": COMMUNE, "from": day, "to": day}
+        r = await http.get(f"{workflow}/reports/summary", params=period, headers=leader)
+        return r.status_code == 200 and sum(r.json()["finished"].values()) >= 1
+
+    freshness = asyncio.create_task(until(counted_in_report, interval=0.2))
     r = await rec.timed(
         "POST return",
         http.post(
@@ -162,6 +174,7 @@ async def lifecycle(
         "POST /ratings", http.post(f"{feedback}/ratings", json=rating, headers=idem())
     )
     r.raise_for_status()
+    rec.calls["resolve → counted in the unit's report"].append(await freshness)
 
 
 def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
@@ -297,15 +310,7 @@ async def store_dossiers(http: httpx.AsyncClient, stack: Stack, target: int, hav
 
     async def one(i: int) -> None:
         nonlocal done
-        body = {
-            "procedure_code": BIRTH_REGISTRATION,
-            "channel": "counter",
-            "receiving_unit": COMMUNE,
-            "applicant": {"personal_id": CITIZEN},
-            "documents": docs,
-            "accept": True,
-            "at": f"{working_day(i % 200)}T09:00:00+07:00",
-        }
+        body = counter_intake(docs, f"{working_day(i % 200)}T09:00:00+07:00")
         async with sem:
             r = await http.post(
                 f"{intake}/dossiers", json=body, headers={**auth("receiver", COMMUNE), **idem()}
