@@ -74,16 +74,30 @@ class DossierStore:
         return await self.aggregates.collection.find_one({"_id": code}, PUBLIC_FIELDS)
 
     async def queue(
-        self, *, unit_field: str, unit: str, status: int | None, limit: int, offset: int
+        self,
+        *,
+        unit_field: str,
+        unit: str,
+        status: int | None,
+        limit: int,
+        after: tuple[datetime, str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
+        """A page of a unit's dossiers, newest first, after the ``(submitted_at, code)`` of the
+        previous page's last one; with the count of every match."""
         query: dict[str, Any] = {unit_field: unit}
         if status is not None:
             query["status"] = status
+        page = dict(query)
+        if after is not None:
+            submitted, code = after
+            page["$or"] = [
+                {"submitted_at": {"$lt": submitted}},
+                {"submitted_at": submitted, "_id": {"$lt": code}},
+            ]
         projection = {f: 1 for f in QUEUE_FIELDS}
         cursor = (
-            self.aggregates.collection.find(query, projection)
-            .sort("submitted_at", DESCENDING)
-            .skip(offset)
+            self.aggregates.collection.find(page, projection)
+            .sort([("submitted_at", DESCENDING), ("_id", DESCENDING)])
             .limit(limit)
         )
         items = await cursor.to_list(None)
