@@ -4,7 +4,7 @@ state and the intake events it caused (the embedded outbox), through the platfor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,12 +81,17 @@ class DossierStore:
         status: int | None,
         limit: int,
         after: tuple[datetime, str] | None = None,
+        channels: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of a unit's dossiers, newest first, after the ``(submitted_at, code)`` of the
         previous page's last one; with the count of every match."""
         query: dict[str, Any] = {unit_field: unit}
         if status is not None:
             query["status"] = status
+        if channels:
+            # A residue on the queue index (unit, status, submitted_at): the dossiers waiting for
+            # a decision in one unit are few, so no index of their own is worth its writes.
+            query["channel"] = {"$in": list(channels)}
         page = dict(query)
         if after is not None:
             submitted, code = after

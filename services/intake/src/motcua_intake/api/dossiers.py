@@ -31,6 +31,7 @@ from motcua_intake.commands import (
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
 from motcua_platform.auth import Principal
+from motcua_platform.contracts.events import Channel
 from motcua_platform.http.pagination import cursor_query, decode_cursor, encode_cursor
 
 router = APIRouter(tags=["dossiers"])
@@ -192,6 +193,9 @@ async def list_dossiers(
     unit: str | None = Query(None, description="Agency code (default: the caller's unit)"),
     role: Literal["receiving", "competent"] = Query("receiving"),
     status: int | None = Query(None, ge=1, le=10),
+    channel: list[Channel] | None = Query(
+        None, description="Only these channels (repeat the parameter for several)"
+    ),
     limit: int = Query(50, ge=1, le=500),
     cursor: str | None = cursor_query(),
     principal: Principal = Depends(official),
@@ -201,7 +205,12 @@ async def list_dossiers(
     principal.require_unit(unit, "unit")
     after = decode_cursor(cursor, datetime, str) if cursor else None
     items, total = await intake.store.queue(
-        unit_field=f"{role}_unit", unit=unit, status=status, limit=limit + 1, after=after
+        unit_field=f"{role}_unit",
+        unit=unit,
+        status=status,
+        limit=limit + 1,
+        after=after,
+        channels=[c.value for c in channel or ()],
     )
     page, more = items[:limit], len(items) > limit
     last = page[-1] if page else None

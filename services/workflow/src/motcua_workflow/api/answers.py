@@ -251,6 +251,29 @@ class ProcessingTimeReport(Period):
     procedures: list[ProcessingTimeRow]
 
 
+class ChannelCounts(ResponseBody):
+    received: int = Field(description="Accepted, or refused at intake")
+    counter: int = Field(description="Trực tiếp")
+    online: int = Field(description="Trực tuyến")
+    postal: int = Field(description="Bưu chính công ích")
+    online_share: float | None = Field(description="Percent, 2 decimals; null over nothing")
+
+
+class MonthChannels(ChannelCounts):
+    month: str = Field(description="Vietnamese calendar month, YYYY-MM")
+
+
+class ProcedureChannels(ChannelCounts):
+    procedure_code: str
+    months: list[MonthChannels] = Field(description="Oldest first")
+
+
+class ChannelsReport(Period):
+    """Dossiers received per procedure, month and channel (QĐ 766 indicator 3.3)."""
+
+    procedures: list[ProcedureChannels]
+
+
 class NonGeographicRow(Figures):
     receiving_unit: str
     unit: str = Field(description="The competent unit")
