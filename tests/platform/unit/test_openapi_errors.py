@@ -70,3 +70,57 @@ async def test_the_errors_sent_have_that_body(apps: dict[str, FastAPI], service:
 
 def _posts(spec: dict) -> list[str]:
     return [path for path, item in spec["paths"].items() if "post" in item]
+
+
+# Answers that are not a JSON object of our own: the service's AsyncAPI document and the
+# health probe's plain map.
+UNTYPED = {("get", "/asyncapi.json"), ("get", "/healthz")}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_json_answer_is_a_declared_model(apps: dict[str, FastAPI], service: str):
+    """No operation answers a bare object: each 2xx JSON body names its model, whose fields are
+    typed (no field without a type) — what an integrator generates a client from."""
+    spec = apps[service].openapi()
+    schemas = spec["components"]["schemas"]
+    untyped = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if (method, path) in UNTYPED:
+                continue
+            for status, answer in operation["responses"].items():
+                schema = answer.get("content", {}).get("application/json", {}).get("schema")
+                if not status.startswith("2") or schema is None:
+                    continue
+                refs = [schema] if "$ref" in schema else schema.get("anyOf", [])
+                if not refs or not all("$ref" in ref for ref in refs):
+                    untyped.append(f"{method.upper()} {path} {status}")
+                for ref in refs:
+                    model = schemas[ref["$ref"].rsplit("/", 1)[1]]
+                    for name, field in model.get("properties", {}).items():
+                        if not ({"type", "$ref", "anyOf", "allOf", "enum", "const"} & set(field)):
+                            untyped.append(f"{method.upper()} {path}: {name} has no type")
+    assert not untyped, untyped
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_list_pages_by_cursor(apps: dict[str, FastAPI], service: str):
+    """One pagination style: an answer with items has next_cursor, and its operation takes
+    cursor and limit."""
+    spec = apps[service].openapi()
+    schemas = spec["components"]["schemas"]
+    lists = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            schema = operation["responses"].get("200", {}).get("content", {})
+            ref = schema.get("application/json", {}).get("schema", {}).get("$ref")
+            if ref is None:
+                continue
+            properties = schemas[ref.rsplit("/", 1)[1]].get("properties", {})
+            if "items" not in properties:
+                continue
+            lists += 1
+            assert "next_cursor" in properties, (method, path)
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            assert {"cursor", "limit"} <= names, (method, path, names)
+    assert lists > 0

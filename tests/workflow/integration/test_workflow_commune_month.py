@@ -300,3 +300,50 @@ def replay(svc: ServiceProcess, *args: str) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+async def test_readers_see_the_old_read_model_or_the_new_one_never_a_half_built_one(
+    month: dict[str, Any], stack: Stack, workflow: ServiceProcess
+) -> None:
+    """The replay streams the topics with a progress bar on stderr, writes the rebuilt rows one
+    by one into a fresh collection while the report is read, and swaps it in by moving the
+    read-model pointer: every answer read meanwhile is the month's summary, none a partial one,
+    and the new collection holds the live rows."""
+    await outbox_drained(stack)
+    async with database(stack) as db, httpx.AsyncClient(timeout=20) as http:
+        wf = Workflow.of(http, workflow, COMMUNE)
+        before = await db["read_models"].find_one({"_id": "case_facts"})
+        old = before["collection"] if before else "case_facts"
+        live = await db[old].find({}, {"version": 0}).sort("_id", 1).to_list(None)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *("-m", "motcua_workflow", "replay", "--batch", "1"),
+            env=workflow.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        done = asyncio.ensure_future(process.communicate())
+        answers, half_built_seen = [], 0
+        while not done.done():
+            building = [
+                name
+                for name in await db.list_collection_names()
+                if name.startswith("case_facts_") and name != old
+            ]
+            pointer = await db["read_models"].find_one({"_id": "case_facts"})
+            rows = [await db[name].count_documents({}) for name in building]
+            answer = await wf.summary(*MARCH, at=REPORT_AT)
+            still_old = (pointer["collection"] if pointer else "case_facts") == old
+            half_built_seen += still_old and any(0 < n < len(live) for n in rows)
+            answers.append(answer)
+        _, stderr = await done
+        assert process.returncode == 0, stderr.decode()[-2000:]
+        assert half_built_seen, "the reads never overlapped the rebuild: the test proves nothing"
+        assert all(answer == month["summary"] for answer in answers)
+
+        pointer = await db["read_models"].find_one({"_id": "case_facts"})
+        assert pointer["collection"] != old and pointer["previous"] == old
+        rebuilt = db[pointer["collection"]].find({}, {"version": 0}).sort("_id", 1)
+        assert await rebuilt.to_list(None) == live
+    progress = stderr.decode()
+    assert "100%" in progress and "motcua.intake.v1" in progress

@@ -113,6 +113,18 @@ def test_rebuilt_rows_equal_the_live_rows(
     assert sorted(rebuilt, key=lambda r: r["_id"]) == live
     assert live[0]["supplement_count"] == 2 and live[0]["status"] == 10
 
+    # The fold takes events as they come: late, early or twice, each is applied once in order.
+    shuffled = rebuild_rows(out_of_order(topics.intake), out_of_order(topics.workflow))
+    assert sorted(shuffled, key=lambda r: r["_id"]) == live
+
+
+def out_of_order(history: History) -> History:
+    """Each subject's events newest first, the first one delivered again at the end."""
+    return {
+        code: {**{seq: events[seq] for seq in sorted(events, reverse=True)}, 0: events[1]}
+        for code, events in history.items()
+    }
+
 
 def test_the_case_view_is_plain_json(make_case: Callable[..., Case], receiver: Actor) -> None:
     case = make_case()

@@ -14,6 +14,7 @@ from motcua_feedback.domain import (
     dossier_satisfaction,
     rating_summary,
 )
+from motcua_platform.http.pagination import decode_cursor, encode_cursor
 
 ComplaintFilter = Literal["within", "overdue", "open", "answered"]
 
@@ -78,15 +79,25 @@ def _due_soon(ctx: FeedbackContext, complaint: Complaint, now: datetime) -> bool
 
 
 async def complaint_list(
-    ctx: FeedbackContext, unit: str, state: ComplaintFilter | None, limit: int
+    ctx: FeedbackContext,
+    unit: str,
+    state: ComplaintFilter | None,
+    limit: int,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
-    """``GET /complaints``: most urgent first (earliest due time)."""
+    """``GET /complaints``: most urgent first (earliest due time), one page."""
     now = ctx.runtime.time.now()
     is_open = {"within": True, "overdue": True, "open": True, "answered": False}.get(state or "")
     due = {"within": {"$gte": now}, "overdue": {"$lt": now}}.get(state or "")
-    complaints = await ctx.store.complaint_page(unit, is_open, due, limit)
-    items = [complaint_view(ctx, c, now) for c in complaints]
-    return {"now": now.isoformat(), "count": len(items), "items": items}
+    after = decode_cursor(cursor, datetime, str) if cursor else None
+    complaints = await ctx.store.complaint_page(unit, is_open, due, limit + 1, after)
+    page, more = complaints[:limit], len(complaints) > limit
+    last = page[-1] if page else None
+    items = [complaint_view(ctx, c, now) for c in page]
+    next_cursor = None
+    if more and last is not None and last.due_at is not None:
+        next_cursor = encode_cursor(last.due_at, last.id)
+    return {"now": now.isoformat(), "count": len(items), "items": items, "next_cursor": next_cursor}
 
 
 def _iso(value: datetime | None) -> str | None:

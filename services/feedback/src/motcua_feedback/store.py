@@ -161,14 +161,27 @@ class FeedbackStore:
         return [Complaint(d["id"], dossier_code=d["dossier_code"]) for d in docs]
 
     async def complaint_page(
-        self, unit: str, is_open: bool | None, due: dict[str, datetime] | None, limit: int
+        self,
+        unit: str,
+        is_open: bool | None,
+        due: dict[str, datetime] | None,
+        limit: int,
+        after: tuple[datetime, str] | None = None,
     ) -> list[Complaint]:
+        """Earliest due first, after the ``(due_at, id)`` of the previous page's last one."""
         query: dict[str, Any] = {"unit_path": unit}
         if is_open is not None:
             query["open"] = is_open
         if due:
             query["due_at"] = due
-        cursor = self.db[COMPLAINTS].find(query, _NOT_STATE).sort("due_at", ASCENDING).limit(limit)
+        if after is not None:
+            due_at, complaint_id = after
+            query["$or"] = [
+                {"due_at": {"$gt": due_at}},
+                {"due_at": due_at, "_id": {"$gt": complaint_id}},
+            ]
+        found = self.db[COMPLAINTS].find(query, _NOT_STATE)
+        cursor = found.sort([("due_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
         return [Complaint.from_document(d) for d in await cursor.to_list(None)]
 
     async def open_complaints(self) -> list[dict[str, Any]]:

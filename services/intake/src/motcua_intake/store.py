@@ -80,9 +80,11 @@ class DossierStore:
         unit: str,
         status: int | None,
         limit: int,
-        offset: int,
+        after: tuple[datetime, str] | None = None,
         channels: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int]:
+        """A page of a unit's dossiers, newest first, after the ``(submitted_at, code)`` of the
+        previous page's last one; with the count of every match."""
         query: dict[str, Any] = {unit_field: unit}
         if status is not None:
             query["status"] = status
@@ -90,11 +92,17 @@ class DossierStore:
             # A residue on the queue index (unit, status, submitted_at): the dossiers waiting for
             # a decision in one unit are few, so no index of their own is worth its writes.
             query["channel"] = {"$in": list(channels)}
+        page = dict(query)
+        if after is not None:
+            submitted, code = after
+            page["$or"] = [
+                {"submitted_at": {"$lt": submitted}},
+                {"submitted_at": submitted, "_id": {"$lt": code}},
+            ]
         projection = {f: 1 for f in QUEUE_FIELDS}
         cursor = (
-            self.aggregates.collection.find(query, projection)
-            .sort("submitted_at", DESCENDING)
-            .skip(offset)
+            self.aggregates.collection.find(page, projection)
+            .sort([("submitted_at", DESCENDING), ("_id", DESCENDING)])
             .limit(limit)
         )
         items = await cursor.to_list(None)

@@ -18,7 +18,7 @@ from motcua_platform.projection import CatchUp, projection_index
 from motcua_platform.runtime import ServiceRuntime, serve
 from motcua_workflow import api
 from motcua_workflow.context import WorkflowContext
-from motcua_workflow.replay import replay
+from motcua_workflow.replay import BATCH, replay
 from motcua_workflow.reports import facts_indexes
 from motcua_workflow.scanner import gauge_loop, scanner_loop
 from motcua_workflow.settings import WorkflowSettings
@@ -74,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--into", help="replay: write the rebuilt rows into this collection, without swapping"
     )
+    parser.add_argument(
+        "--batch", type=int, default=BATCH, help="replay: rows per insert (default %(default)s)"
+    )
     args = parser.parse_args(argv)
     settings = WorkflowSettings()
     configure_logging(settings.service_name, settings.log_level)
     if args.command == "replay":
-        asyncio.run(replay(settings, into=args.into))
+        asyncio.run(replay(settings, into=args.into, batch=max(1, args.batch)))
         return 0
     serve(build_app(settings), settings)
     return 0

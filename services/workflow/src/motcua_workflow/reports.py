@@ -39,6 +39,7 @@ from motcua_workflow.domain.status import CaseStatus
 from motcua_workflow.forms import TrackingBookRow
 
 FACTS = "case_facts"
+POINTERS = "read_models"  # read model name → the collection that holds it now
 
 
 def facts_indexes(collection: str = FACTS) -> list[IndexSpec]:
@@ -113,21 +114,46 @@ def facts_of(row: dict[str, Any]) -> CaseFacts:
 
 
 class FactsReadModel:
-    """Queries and updates of the ``case_facts`` collection."""
+    """Queries and updates of the ``case_facts`` read model.
+
+    Its rows live in the collection that the pointer document ``{_id: "case_facts",
+    collection}`` in ``read_models`` names, or in ``case_facts`` itself until a replay first
+    moves the pointer. Every query and write follows the pointer (a read by ``_id``), so a
+    replay swaps the rebuilt read model in with one single-document write."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        self.collection = collection
+        self.default = collection
+        self.pointers = collection.database[POINTERS]
+
+    async def current(self) -> AsyncCollection[dict[str, Any]]:
+        """The collection readers and writers use now."""
+        pointer = await self.pointers.find_one({"_id": self.default.name})
+        return self.default.database[pointer["collection"]] if pointer else self.default
+
+    async def point_to(self, name: str) -> str | None:
+        """Swap in the collection ``name`` (built and indexed) in one write, and drop the one
+        before the previous, which no reader can still be in. Returns the previous name."""
+        pointer = await self.pointers.find_one({"_id": self.default.name})
+        before = pointer["collection"] if pointer else self.default.name
+        stale = pointer.get("previous") if pointer else None
+        await self.pointers.replace_one(
+            {"_id": self.default.name},
+            {"_id": self.default.name, "collection": name, "previous": before},
+            upsert=True,
+        )
+        if stale and stale not in (name, before):
+            await self.default.database.drop_collection(stale)
+        return before
 
     async def put(self, row: dict[str, Any], version: int) -> None:
         """Write the row of a case at aggregate ``version``; an older version never overwrites a
         newer one (two replicas may finish their writes in either order). Both operations use
         only ``_id`` in the filter, which FerretDB serves without a scan."""
-        current = await self.collection.find_one({"_id": row["_id"]}, {"version": 1})
+        collection = await self.current()
+        current = await collection.find_one({"_id": row["_id"]}, {"version": 1})
         if current is not None and current.get("version", 0) > version:
             return
-        await self.collection.replace_one(
-            {"_id": row["_id"]}, {**row, "version": version}, upsert=True
-        )
+        await collection.replace_one({"_id": row["_id"]}, {**row, "version": version}, upsert=True)
 
     async def catch_up(self, rows: Sequence[tuple[dict[str, Any], int]]) -> int:
         """Write the rows (each with its aggregate version) that the collection has at an
@@ -135,7 +161,7 @@ class FactsReadModel:
         ids = [row["_id"] for row, _ in rows]
         current = {
             doc["_id"]: doc.get("version", 0)
-            async for doc in self.collection.find({"_id": {"$in": ids}}, {"version": 1})
+            async for doc in (await self.current()).find({"_id": {"$in": ids}}, {"version": 1})
         }
         behind = [(row, v) for row, v in rows if current.get(row["_id"], -1) < v]
         for row, version in behind:
@@ -143,7 +169,7 @@ class FactsReadModel:
         return len(behind)
 
     async def _rows(self, query: dict[str, Any]) -> list[dict[str, Any]]:
-        return await self.collection.find(query, {"book": 0}).to_list(None)
+        return await (await self.current()).find(query, {"book": 0}).to_list(None)
 
     async def belonging(self, unit: str, start: datetime, as_of: datetime) -> list[CaseFacts]:
         """Rows of ``unit``'s scope accepted before ``as_of`` and not finished before ``start``
@@ -222,11 +248,10 @@ class FactsReadModel:
         # One query per role of the unit, each on its own (unit, accepted_at) index, rather than an
         # $or that the local server cannot push down.
         found: dict[str, dict[str, Any]] = {}
+        collection = await self.current()
         for field in ("unit_path", "receiving_unit_path"):
             query = {field: unit, "accepted_at": received}
-            for row in await self.collection.find(query, {"book": 1, "accepted_at": 1}).to_list(
-                None
-            ):
+            for row in await collection.find(query, {"book": 1, "accepted_at": 1}).to_list(None):
                 found[row["_id"]] = row
         rows = sorted(found.values(), key=lambda row: (row["accepted_at"], row["_id"]))
         return [codec.decode_record(TrackingBookRow, row["book"]) for row in rows]

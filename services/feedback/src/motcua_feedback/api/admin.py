@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from motcua_feedback.api import answers
 from motcua_feedback.api.deps import an_admin, context
 from motcua_feedback.context import FeedbackContext
 from motcua_platform.auth import Principal
@@ -18,7 +19,11 @@ class Tick(BaseModel):
     at: Instant
 
 
-@router.post("/admin/tick", summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)")
+@router.post(
+    "/admin/tick",
+    response_model=answers.Ticked,
+    summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)",
+)
 async def tick(
     body: Tick,
     ctx: FeedbackContext = Depends(context),

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from motcua_feedback.api import answers
 from motcua_feedback.api.deps import context
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import NotRateable, rating_token
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/me", tags=["citizen"])
 
 @router.get(
     "/ratings/{dossier_code}",
+    response_model=answers.MyRatingRequest,
     summary="The online rating token of the signed-in citizen's returned dossier",
 )
 async def my_rating_request(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, StrictBool
 
 from motcua_feedback import handlers, reports
+from motcua_feedback.api import answers
 from motcua_feedback.api.deps import (
     READERS,
     a_reader,
@@ -25,10 +26,16 @@ from motcua_platform.auth import Principal
 from motcua_platform.errors import NotFound
 from motcua_platform.http.idempotency import Recover
 from motcua_platform.http.inputs import Instant, RequestBody
+from motcua_platform.http.pagination import cursor_query
 from motcua_platform.http.security import check_roles, optional_principal
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["complaints"])
+# The citizen's words and contact are in the answer of a single read only.
+COMPLAINT: dict[str, Any] = {
+    "response_model": answers.ComplaintView,
+    "response_model_exclude_unset": True,
+}
 
 Category = Literal["procedure", "conduct"]
 
@@ -68,7 +75,13 @@ class RateAnswerBody(RequestBody):
     at: Instant | None = None
 
 
-@router.post("/complaints", status_code=201, summary="File a complaint or suggestion (public)")
+@router.post(
+    "/complaints",
+    status_code=201,
+    response_model=answers.FiledComplaint,
+    response_model_exclude_unset=True,
+    summary="File a complaint or suggestion (public)",
+)
 async def file_complaint(
     body: FileBody,
     ctx: FeedbackContext = Depends(context),
@@ -102,7 +115,7 @@ async def file_complaint(
     return await idempotent(ctx, idempotency_key, "complaints:citizen", body, command, recover)
 
 
-@router.post("/complaints/{complaint_id}/classify", summary="Classify (QĐ 766 5.1)")
+@router.post("/complaints/{complaint_id}/classify", **COMPLAINT, summary="Classify (QĐ 766 5.1)")
 async def classify(
     complaint_id: str,
     body: ClassifyBody,
@@ -122,7 +135,9 @@ async def classify(
     return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx), claim=False)
 
 
-@router.post("/complaints/{complaint_id}/answer", summary="Answer (within 15 working days)")
+@router.post(
+    "/complaints/{complaint_id}/answer", **COMPLAINT, summary="Answer (within 15 working days)"
+)
 async def answer(
     complaint_id: str,
     body: AnswerBody,
@@ -140,7 +155,9 @@ async def answer(
     return await idempotent(ctx, idempotency_key, scope, body, command, _recover(ctx), claim=False)
 
 
-@router.post("/complaints/{complaint_id}/rate-answer", summary="The citizen rates the answer")
+@router.post(
+    "/complaints/{complaint_id}/rate-answer", **COMPLAINT, summary="The citizen rates the answer"
+)
 async def rate_answer(
     complaint_id: str,
     body: RateAnswerBody,
@@ -167,20 +184,31 @@ def _recover(ctx: FeedbackContext) -> Recover:
     return recover
 
 
-@router.get("/complaints", summary="PAKN of a unit, most urgent first")
+@router.get(
+    "/complaints",
+    response_model=answers.ComplaintList,
+    response_model_exclude_unset=True,
+    summary="PAKN of a unit, most urgent first",
+)
 async def list_complaints(
     unit: str | None = Query(default=None, description="default: the caller's unit"),
     state: reports.ComplaintFilter | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
+    cursor: str | None = cursor_query(),
     official: Principal = Depends(a_reader),
     ctx: FeedbackContext = Depends(context),
 ) -> dict[str, Any]:
     unit = unit or official.unit
     official.require_unit(unit, "unit")
-    return await reports.complaint_list(ctx, unit, state, min(limit, ctx.settings.list_limit))
+    limit = min(limit, ctx.settings.list_limit)
+    return await reports.complaint_list(ctx, unit, state, limit, cursor)
 
 
-@router.get("/complaints/{complaint_id}", summary="One PAKN: officials, or the citizen's secret")
+@router.get(
+    "/complaints/{complaint_id}",
+    **COMPLAINT,
+    summary="One PAKN: officials, or the citizen's secret",
+)
 async def read_complaint(
     complaint_id: str,
     secret: str | None = Query(default=None, max_length=200),

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from motcua_feedback.api import answers
 from motcua_feedback.api.deps import a_kiosk_issuer, context
 from motcua_feedback.context import FeedbackContext
 from motcua_feedback.domain import (
@@ -62,6 +63,7 @@ async def kiosk_page(counter: Counter, ctx: FeedbackContext = Depends(context)) 
 
 @router.get(
     "/kiosk/{counter}/link",
+    response_model=answers.KioskLink,
     summary="Device link of a counter's kiosk (đường liên kết thiết bị đánh giá tại quầy)",
     description="The address to open on the counter's tablet: the kiosk page with the counter's "
     "device token (mã thiết bị) as `device`. For a leader or an admin whose unit covers the "
@@ -92,6 +94,7 @@ async def kiosk_link(
 
 @router.get(
     "/kiosk/{counter}/current",
+    response_model=answers.KioskCard,
     summary="The dossier just returned at this counter, awaiting its rating (204: none)",
     description=f"Only for the counter's own kiosk: send its device token as `{DEVICE_HEADER}` "
     "(or as the query parameter `device`).",

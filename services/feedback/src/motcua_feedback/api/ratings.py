@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from motcua_feedback import handlers, reports
+from motcua_feedback.api import answers
 from motcua_feedback.api.deps import (
     a_summary_reader,
     a_token_printer,
@@ -42,7 +43,12 @@ class RatingBody(RequestBody):
     at: Instant | None = Field(default=None, description="honoured only in simulation")
 
 
-@router.post("/ratings", status_code=201, summary="Rate a returned dossier (once)")
+@router.post(
+    "/ratings",
+    status_code=201,
+    response_model=answers.RatingView,
+    summary="Rate a returned dossier (once)",
+)
 async def post_rating(
     body: RatingBody,
     ctx: FeedbackContext = Depends(context),
@@ -93,7 +99,11 @@ def rating_view(rating: Rating) -> dict[str, Any]:
     }
 
 
-@router.get("/ratings/summary", summary="Satisfaction figures of a unit, procedure, official")
+@router.get(
+    "/ratings/summary",
+    response_model=answers.RatingsSummary,
+    summary="Satisfaction figures of a unit, procedure, official",
+)
 async def summary(
     unit: str | None = Query(default=None, description="default: the caller's unit"),
     procedure: str | None = None,
@@ -122,6 +132,7 @@ async def summary(
 
 @router.get(
     "/ratings/requests/{dossier_code}",
+    response_model=answers.RatingRequest,
     summary="The rating request of a returned dossier, with its online token to print",
 )
 async def rating_request(

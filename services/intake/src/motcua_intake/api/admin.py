@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel
 
+from motcua_intake.api import answers
 from motcua_intake.api.deps import runtime_of
 from motcua_platform.auth import Principal
 from motcua_platform.http.security import require_roles
@@ -21,7 +22,11 @@ class TickBody(BaseModel):
     at: AwareDatetime
 
 
-@router.post("/tick", summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)")
+@router.post(
+    "/tick",
+    response_model=answers.Ticked,
+    summary="Move simulated time forward (MOTCUA_SIMULATION=1 only)",
+)
 async def tick(
     body: TickBody, request: Request, principal: Principal = Depends(admins)
 ) -> dict[str, Any]:

@@ -8,16 +8,22 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from motcua_intake.api import answers
 from motcua_intake.api.deps import intake_of
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.procedures import Procedure, ProcedureVersion
 from motcua_intake.domain.units import Unit
+from motcua_platform.http.pagination import cursor_query, position_page
 from motcua_platform.timeliness import HOURS_PER_WORKING_DAY
 
 router = APIRouter(tags=["catalogue"])
 
 
-@router.get("/units", summary="Administrative units and their agency codes (paged)")
+@router.get(
+    "/units",
+    response_model=answers.UnitPage,
+    summary="Administrative units and their agency codes (paged)",
+)
 def list_units(
     parent: str | None = Query(None, description="Agency code of a province: its communes"),
     level: Literal["province", "commune"] | None = None,
@@ -26,7 +32,7 @@ def list_units(
         None, description="The units as they stood that day (YYYY-MM-DD); the latest if unset"
     ),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    cursor: str | None = cursor_query(),
     intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     units: list[Unit] = intake.units.all()
@@ -40,19 +46,25 @@ def list_units(
     if q:
         needle = q.casefold()
         units = [u for u in units if needle in u.name.casefold()]
-    page = units[offset : offset + limit]
+    page, next_cursor = position_page(units, cursor, limit)
     return {
         "items": [u.to_dict() for u in page],
+        "next_cursor": next_cursor,
         "total": len(units),
         "limit": limit,
-        "offset": offset,
     }
 
 
-@router.get("/procedures", summary="The procedure catalogue (danh mục TTHC)")
+@router.get(
+    "/procedures",
+    response_model=answers.ProcedureList,
+    summary="The procedure catalogue (danh mục TTHC)",
+)
 def list_procedures(
     field: str | None = Query(None, description="Sector (lĩnh vực), e.g. Hộ tịch"),
     level: Literal["commune", "province"] | None = None,
+    limit: int = Query(1000, ge=1, le=1000),
+    cursor: str | None = cursor_query(),
     intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     procedures = [
@@ -60,13 +72,19 @@ def list_procedures(
         for p in intake.catalogue.list()
         if (field is None or p.field == field) and (level is None or p.competent_level == level)
     ]
+    page, next_cursor = position_page(procedures, cursor, limit)
     return {
-        "items": [procedure_summary(p, p.current) for p in procedures],
+        "items": [procedure_summary(p, p.current) for p in page],
+        "next_cursor": next_cursor,
         "total": len(procedures),
     }
 
 
-@router.get("/procedures/{code}", summary="One procedure with its components, fees and steps")
+@router.get(
+    "/procedures/{code}",
+    response_model=answers.ProcedureDetail,
+    summary="One procedure with its components, fees and steps",
+)
 def get_procedure(
     code: str,
     on: date | None = Query(None, description="The version in force on this day (default: latest)"),

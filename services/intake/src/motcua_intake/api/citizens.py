@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from motcua_intake import queries
+from motcua_intake.api import answers
 from motcua_intake.api.deps import intake_of, receiver, runtime_of
 from motcua_intake.context import IntakeContext
 from motcua_platform.auth import Principal
@@ -19,6 +20,8 @@ router = APIRouter(tags=["citizens"])
 
 @router.get(
     "/citizens/{personal_id}",
+    response_model=answers.CitizenPrefill,
+    response_model_exclude_unset=True,
     summary="What a submission would prefill for a citizen (registry and earlier dossiers)",
 )
 async def get_citizen(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from motcua_intake import handlers, queries
+from motcua_intake.api import answers
 from motcua_intake.api.deps import (
     IDEMPOTENCY_KEY_DOC,
     idempotent,
@@ -30,15 +32,23 @@ from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
 from motcua_platform.auth import Principal
 from motcua_platform.contracts.events import Channel
+from motcua_platform.http.pagination import cursor_query, decode_cursor, encode_cursor
 
 router = APIRouter(tags=["dossiers"])
 Handler = Callable[..., Awaitable[Dossier]]
+# What every intake decision answers (conditional form links are left out when absent).
+SUMMARY: dict[str, Any] = {
+    "response_model": answers.DossierSummary,
+    "response_model_exclude_unset": True,
+}
 IdempotencyKey = Header(default=None, alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DOC)
 
 
 @router.post(
     "/dossiers",
     status_code=201,
+    response_model=answers.SubmittedDossier,
+    response_model_exclude_unset=True,
     summary="Submit a dossier (counter, online, postal); the counter may accept at once",
 )
 async def submit_dossier(
@@ -92,7 +102,7 @@ async def _decide(
     )
 
 
-@router.post("/dossiers/{code}/accept", summary="Accept a complete dossier (tiếp nhận)")
+@router.post("/dossiers/{code}/accept", **SUMMARY, summary="Accept a complete dossier (tiếp nhận)")
 async def accept_dossier(
     code: str,
     body: AcceptDossier,
@@ -105,6 +115,7 @@ async def accept_dossier(
 
 @router.post(
     "/dossiers/{code}/request-supplement",
+    **SUMMARY,
     summary="Ask for missing components before acceptance (Mẫu 02)",
 )
 async def request_supplement(
@@ -119,7 +130,7 @@ async def request_supplement(
     )
 
 
-@router.post("/dossiers/{code}/refuse", summary="Refuse with reasons (Mẫu 03)")
+@router.post("/dossiers/{code}/refuse", **SUMMARY, summary="Refuse with reasons (Mẫu 03)")
 async def refuse_dossier(
     code: str,
     body: RefuseDossier,
@@ -131,7 +142,9 @@ async def refuse_dossier(
 
 
 @router.post(
-    "/dossiers/{code}/supplement", summary="Record papers handed in for a supplement request"
+    "/dossiers/{code}/supplement",
+    **SUMMARY,
+    summary="Record papers handed in for a supplement request",
 )
 async def hand_in_supplement(
     code: str,
@@ -143,7 +156,9 @@ async def hand_in_supplement(
     return await _decide(request, principal, "supplement", code, body, handlers.hand_in_supplement)
 
 
-@router.post("/dossiers/{code}/withdraw", summary="Record the citizen's withdrawal request")
+@router.post(
+    "/dossiers/{code}/withdraw", **SUMMARY, summary="Record the citizen's withdrawal request"
+)
 async def withdraw_dossier(
     code: str,
     body: WithdrawDossier,
@@ -155,7 +170,10 @@ async def withdraw_dossier(
 
 
 @router.get(
-    "/dossiers/{code}", summary="A dossier, for officials of its receiving or competent unit"
+    "/dossiers/{code}",
+    response_model=answers.DossierView,
+    response_model_exclude_unset=True,
+    summary="A dossier, for officials of its receiving or competent unit",
 )
 async def get_dossier(
     code: str,
@@ -166,7 +184,12 @@ async def get_dossier(
     return queries.dossier_view(intake, dossier)
 
 
-@router.get("/dossiers", summary="A unit's dossiers by status, newest first (no personal data)")
+@router.get(
+    "/dossiers",
+    response_model=answers.DossierPage,
+    response_model_exclude_unset=True,
+    summary="A unit's dossiers by status, newest first (no personal data)",
+)
 async def list_dossiers(
     unit: str | None = Query(None, description="Agency code (default: the caller's unit)"),
     role: Literal["receiving", "competent"] = Query("receiving"),
@@ -175,23 +198,26 @@ async def list_dossiers(
         None, description="Only these channels (repeat the parameter for several)"
     ),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    cursor: str | None = cursor_query(),
     principal: Principal = Depends(official),
     intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
     unit = unit or principal.unit
     principal.require_unit(unit, "unit")
+    after = decode_cursor(cursor, datetime, str) if cursor else None
     items, total = await intake.store.queue(
         unit_field=f"{role}_unit",
         unit=unit,
         status=status,
-        limit=limit,
-        offset=offset,
+        limit=limit + 1,
+        after=after,
         channels=[c.value for c in channel or ()],
     )
+    page, more = items[:limit], len(items) > limit
+    last = page[-1] if page else None
     return {
-        "items": [queries.queue_item(item) for item in items],
+        "items": [queries.queue_item(item) for item in page],
+        "next_cursor": encode_cursor(last["submitted_at"], last["_id"]) if more and last else None,
         "total": total,
         "limit": limit,
-        "offset": offset,
     }

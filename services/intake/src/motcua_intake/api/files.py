@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFil
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime
 
+from motcua_intake.api import answers
 from motcua_intake.api.deps import intake_of, official, runtime_of
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.errors import DomainError
@@ -18,6 +19,7 @@ from motcua_intake.domain.files import FileRefused
 from motcua_intake.files import DossierFiles, FileNotYours, dossier_files
 from motcua_intake.handlers import require_scope
 from motcua_platform.auth import Principal
+from motcua_platform.contracts.events import FileRef
 from motcua_platform.errors import ApiError
 from motcua_platform.http.app import error_response
 
@@ -88,6 +90,7 @@ async def store_upload(
 @router.post(
     "/uploads",
     status_code=201,
+    response_model=FileRef,
     summary="Store a scanned document or an electronic result (PDF, JPEG, PNG)",
 )
 async def upload_file(
@@ -101,6 +104,7 @@ async def upload_file(
 
 @router.get(
     "/dossiers/{code}/files/{key:path}/link",
+    response_model=answers.FileLink,
     summary="A short-lived download link for a file of a dossier in the caller's scope",
 )
 async def file_link(

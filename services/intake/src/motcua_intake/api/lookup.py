@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from motcua_intake.adapters.lookup_throttle import Throttled
+from motcua_intake.api import answers
 from motcua_intake.api.deps import intake_of
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.lookup_secret import secrets_match
@@ -32,7 +33,14 @@ NOT_FOUND = ApiError(
 )
 
 
-@router.get("/lookup/{code}", summary="Public status and due date of a dossier (no personal data)")
+@router.get(
+    "/lookup/{code}",
+    response_model=answers.PublicStatus,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "JSON, or the page for a browser"}
+    },
+    summary="Public status and due date of a dossier (no personal data)",
+)
 async def lookup(
     request: Request,
     code: str = Path(max_length=64),

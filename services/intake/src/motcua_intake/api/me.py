@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from motcua_intake import handlers, queries
+from motcua_intake.api import answers
 from motcua_intake.api.deps import IDEMPOTENCY_KEY_DOC, intake_of, runtime_of
 from motcua_intake.api.files import files_of, link_answer, store_upload
 from motcua_intake.commands import ApplicantIn, DocumentIn, HandInSupplement, SubmitDossier
@@ -23,9 +24,10 @@ from motcua_intake.files import dossier_files
 from motcua_platform.auth import Principal
 from motcua_platform.auth.citizen import Citizen
 from motcua_platform.calendar import VN_TZ
-from motcua_platform.contracts.events import Channel
+from motcua_platform.contracts.events import Channel, FileRef
 from motcua_platform.errors import ApiError
 from motcua_platform.http.citizen import signed_in_citizen
+from motcua_platform.http.pagination import cursor_query, position_page
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
 router = APIRouter(prefix="/me", tags=["citizen"])
@@ -102,7 +104,12 @@ async def _earlier_files(intake: IntakeContext, key: str) -> list[str]:
     return keys
 
 
-@router.get("", summary="The signed-in citizen as the forms would be prefilled")
+@router.get(
+    "",
+    response_model=answers.Me,
+    response_model_exclude_unset=True,
+    summary="The signed-in citizen as the forms would be prefilled",
+)
 async def me(
     request: Request,
     citizen: Citizen = Depends(signed_in_citizen),
@@ -118,7 +125,12 @@ async def me(
     return {"in_registry": record is not None, "applicant": applicant, "name": citizen.name}
 
 
-@router.post("/uploads", status_code=201, summary="Upload a scanned document (PDF, JPEG, PNG)")
+@router.post(
+    "/uploads",
+    status_code=201,
+    response_model=FileRef,
+    summary="Upload a scanned document (PDF, JPEG, PNG)",
+)
 async def upload(
     request: Request,
     file: UploadFile = File(...),
@@ -130,9 +142,15 @@ async def upload(
     return await store_upload(request, file, owner_kind="citizen", owner=key, at=at)
 
 
-@router.get("/documents", summary="Files of the citizen's earlier dossiers, to reuse")
+@router.get(
+    "/documents",
+    response_model=answers.MyDocuments,
+    summary="Files of the citizen's earlier dossiers, to reuse",
+)
 async def documents(
     request: Request,
+    limit: int = Query(100, ge=1, le=500),
+    cursor: str | None = cursor_query(),
     citizen: Citizen = Depends(signed_in_citizen),
     intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
@@ -144,10 +162,17 @@ async def documents(
         for d in doc.get("documents") or []:
             if d.get("file"):
                 items.append({**d["file"], "dossier": doc["_id"], "component": d["component"]})
-    return {"items": items}
+    page, next_cursor = position_page(items, cursor, limit)
+    return {"items": page, "next_cursor": next_cursor}
 
 
-@router.post("/dossiers", status_code=201, summary="Submit a dossier online (kênh trực tuyến)")
+@router.post(
+    "/dossiers",
+    status_code=201,
+    response_model=answers.SubmittedDossier,
+    response_model_exclude_unset=True,
+    summary="Submit a dossier online (kênh trực tuyến)",
+)
 async def submit(
     body: OnlineSubmission,
     request: Request,
@@ -189,9 +214,13 @@ async def submit(
     )
 
 
-@router.get("/dossiers", summary="The citizen's dossiers, newest first")
+@router.get(
+    "/dossiers", response_model=answers.MyDossiers, summary="The citizen's dossiers, newest first"
+)
 async def my_dossiers(
     request: Request,
+    limit: int = Query(100, ge=1, le=500),
+    cursor: str | None = cursor_query(),
     citizen: Citizen = Depends(signed_in_citizen),
     intake: IntakeContext = Depends(intake_of),
 ) -> dict[str, Any]:
@@ -200,10 +229,16 @@ async def my_dossiers(
     async for doc in intake.store.aggregates.collection.find({"applicant_key": key}):
         items.append(dossier_from_document(doc).public_view())
     items.sort(key=lambda d: d["submitted_at"] or 0, reverse=True)
-    return {"items": [queries.queue_item(item) for item in items]}
+    page, next_cursor = position_page(items, cursor, limit)
+    return {"items": [queries.queue_item(item) for item in page], "next_cursor": next_cursor}
 
 
-@router.get("/dossiers/{code}", summary="One of the citizen's dossiers, with its history")
+@router.get(
+    "/dossiers/{code}",
+    response_model=answers.MyDossierView,
+    response_model_exclude_unset=True,
+    summary="One of the citizen's dossiers, with its history",
+)
 async def my_dossier(
     code: str,
     request: Request,
@@ -249,7 +284,12 @@ def history(dossier: Dossier, state: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"at": queries.iso(at), "what": what} for at, what in ordered]
 
 
-@router.post("/dossiers/{code}/supplement", summary="Hand in the missing documents online")
+@router.post(
+    "/dossiers/{code}/supplement",
+    response_model=answers.DossierSummary,
+    response_model_exclude_unset=True,
+    summary="Hand in the missing documents online",
+)
 async def supplement(
     code: str,
     body: OnlineSupplement,
@@ -284,6 +324,7 @@ async def supplement(
 
 @router.get(
     "/dossiers/{code}/files/{file_key:path}/link",
+    response_model=answers.FileLink,
     summary="A short-lived download link for a file of the citizen's dossier",
 )
 async def my_file_link(

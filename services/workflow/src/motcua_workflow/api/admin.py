@@ -12,6 +12,7 @@ from motcua_platform.auth import Principal
 from motcua_platform.http.inputs import Instant
 from motcua_platform.http.roles import admins
 from motcua_platform.instants import at_rest as instant
+from motcua_workflow.api import answers
 from motcua_workflow.api.deps import context
 from motcua_workflow.scanner import scan
 
@@ -22,7 +23,11 @@ class TickBody(BaseModel):
     at: Instant
 
 
-@router.post("/tick", summary="Move simulated time and scan deadlines (simulation only)")
+@router.post(
+    "/tick",
+    response_model=answers.Ticked,
+    summary="Move simulated time and scan deadlines (simulation only)",
+)
 async def tick(
     body: TickBody, request: Request, principal: Principal = Depends(admins)
 ) -> dict[str, Any]:

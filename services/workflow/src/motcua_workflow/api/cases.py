@@ -17,6 +17,7 @@ from motcua_platform.http.inputs import Instant, RequestBody
 from motcua_platform.http.roles import case_workers, leaders, returners
 from motcua_platform.http.roles import readers as officials
 from motcua_workflow import handlers
+from motcua_workflow.api import answers
 from motcua_workflow.api.deps import (
     actor,
     command_instant,
@@ -31,6 +32,10 @@ from motcua_workflow.domain import Case
 from motcua_workflow.views import case_view
 
 router = APIRouter(tags=["cases"])
+# Commands answer with the case; a read may also find a dossier known but never processed. The
+# form links present are the ones that exist.
+CASE: dict[str, Any] = {"response_model": answers.CaseView, "response_model_exclude_unset": True}
+READ: dict[str, Any] = {**CASE, "response_model": answers.CaseView | answers.KnownDossierView}
 
 
 class Command(RequestBody):
@@ -120,7 +125,7 @@ async def _write(
 IdempotencyKey = Header(default=None, alias="Idempotency-Key")
 
 
-@router.get("/cases/{code}", summary="A case with its steps and control sheet (Mẫu 06)")
+@router.get("/cases/{code}", **READ, summary="A case with its steps and control sheet (Mẫu 06)")
 async def get_case(
     code: str,
     request: Request,
@@ -137,7 +142,9 @@ async def get_case(
     return view
 
 
-@router.post("/cases/{code}/assign", summary="Phân công: give the current step to an official")
+@router.post(
+    "/cases/{code}/assign", **CASE, summary="Phân công: give the current step to an official"
+)
 async def assign(
     code: str,
     body: AssignBody,
@@ -160,7 +167,9 @@ def _current_index(case: Case) -> int:
     return step.index if step is not None else -1
 
 
-@router.post("/cases/{code}/complete-step", summary="Finish the current step and hand it over")
+@router.post(
+    "/cases/{code}/complete-step", **CASE, summary="Finish the current step and hand it over"
+)
 async def complete_step(
     code: str,
     request: Request,
@@ -176,7 +185,9 @@ async def complete_step(
     return await _write(request, principal, code, "complete-step", body, key, run)
 
 
-@router.post("/cases/{code}/request-supplement", summary="Yêu cầu bổ sung (the clock stops)")
+@router.post(
+    "/cases/{code}/request-supplement", **CASE, summary="Yêu cầu bổ sung (the clock stops)"
+)
 async def request_supplement(
     code: str,
     body: SupplementBody,
@@ -192,7 +203,7 @@ async def request_supplement(
     return await _write(request, principal, code, "request-supplement", body, key, run)
 
 
-@router.post("/cases/{code}/await-payment", summary="Wait for a fee or tax (status 6)")
+@router.post("/cases/{code}/await-payment", **CASE, summary="Wait for a fee or tax (status 6)")
 async def await_payment(
     code: str,
     request: Request,
@@ -208,7 +219,9 @@ async def await_payment(
     return await _write(request, principal, code, "await-payment", body, key, run)
 
 
-@router.post("/cases/{code}/payment-received", summary="The fee was paid (back to status 4)")
+@router.post(
+    "/cases/{code}/payment-received", **CASE, summary="The fee was paid (back to status 4)"
+)
 async def payment_received(
     code: str,
     request: Request,
@@ -222,7 +235,9 @@ async def payment_received(
     return await _write(request, principal, code, "payment-received", body, key, run)
 
 
-@router.post("/cases/{code}/extend", summary="The one extension, with apology letter (Mẫu 04)")
+@router.post(
+    "/cases/{code}/extend", **CASE, summary="The one extension, with apology letter (Mẫu 04)"
+)
 async def extend(
     code: str,
     body: ExtendBody,
@@ -244,7 +259,7 @@ async def extend(
     return await _write(request, principal, code, "extend", body, key, run)
 
 
-@router.post("/cases/{code}/resolve", summary="Đã xử lý xong: the decision (status 9)")
+@router.post("/cases/{code}/resolve", **CASE, summary="Đã xử lý xong: the decision (status 9)")
 async def resolve(
     code: str,
     body: ResolveBody,
@@ -268,7 +283,9 @@ async def resolve(
     return await _write(request, principal, code, "resolve", body, key, run)
 
 
-@router.post("/cases/{code}/return", summary="Đã trả kết quả: hand the result over (status 10)")
+@router.post(
+    "/cases/{code}/return", **CASE, summary="Đã trả kết quả: hand the result over (status 10)"
+)
 async def return_result(
     code: str,
     body: ReturnBody,
@@ -284,7 +301,7 @@ async def return_result(
     return await _write(request, principal, code, "return", body, key, run)
 
 
-@router.post("/cases/{code}/stop", summary="Dừng xử lý with the stop notice (Mẫu 05)")
+@router.post("/cases/{code}/stop", **CASE, summary="Dừng xử lý with the stop notice (Mẫu 05)")
 async def stop(
     code: str,
     body: StopBody,

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime
 
 from motcua_platform.auth import Principal
-from motcua_platform.errors import ApiError
+from motcua_platform.http.pagination import cursor_query, decode_cursor, encode_cursor
 from motcua_platform.http.roles import readers as officials
+from motcua_workflow.api import answers
 from motcua_workflow.api.deps import context, read_instant
 from motcua_workflow.context import WorkflowContext
 from motcua_workflow.domain import Case
@@ -23,32 +21,15 @@ from motcua_workflow.views import task_item
 router = APIRouter(tags=["work queue"])
 
 
-def _encode_cursor(due: datetime, code: str) -> str:
-    raw = json.dumps([due.isoformat(), code]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        due, code = json.loads(raw)
-        return datetime.fromisoformat(due), str(code)
-    except (ValueError, TypeError, binascii.Error) as exc:
-        raise ApiError(
-            422,
-            "validation_failed",
-            "cursor: not a cursor returned by this endpoint",
-            {"field": "cursor", "reason": "malformed"},
-        ) from exc
-
-
-@router.get("/tasks", summary="Work queue of a unit, most urgent first")
+@router.get(
+    "/tasks", response_model=answers.TaskPage, summary="Work queue of a unit, most urgent first"
+)
 async def tasks(
     request: Request,
     unit: str | None = Query(default=None, description="Default: the caller's unit"),
     role: str | None = None,
     assignee: str | None = None,
-    cursor: str | None = None,
+    cursor: str | None = cursor_query(),
     limit: int = Query(default=50, ge=1, le=200),
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
     principal: Principal = Depends(officials),
@@ -63,7 +44,7 @@ async def tasks(
     if assignee:
         query["task_assignee"] = assignee
     if cursor:
-        due, code = _decode_cursor(cursor)
+        due, code = decode_cursor(cursor, datetime, str)
         query["$or"] = [{"task_due": {"$gt": due}}, {"task_due": due, "_id": {"$gt": code}}]
     found = ctx.store.collection.find(query).sort([("task_due", 1), ("_id", 1)]).limit(limit + 1)
     cases = [case for doc in await found.to_list(None) if (case := _case(ctx, doc))]
@@ -71,7 +52,7 @@ async def tasks(
     last = page[-1] if page else None
     return {
         "items": [_with_due_soon(ctx, task_item(case, now), case, now) for case in page],
-        "next_cursor": _encode_cursor(last.original_due_at, last.code) if more and last else None,
+        "next_cursor": encode_cursor(last.original_due_at, last.code) if more and last else None,
     }
 
 

@@ -15,7 +15,9 @@ from pydantic import AwareDatetime
 from motcua_platform.auth import Principal
 from motcua_platform.errors import ApiError
 from motcua_platform.http.inputs import check_date
+from motcua_platform.http.pagination import cursor_query, position_page
 from motcua_platform.http.roles import report_readers
+from motcua_workflow.api import answers
 from motcua_workflow.api.deps import context, read_instant
 from motcua_workflow.forms import tracking_book_csv, tracking_book_xlsx
 
@@ -56,7 +58,11 @@ def report_period(
     return ReportPeriod(unit, start, end)
 
 
-@router.get("/summary", summary="Received, finished early/on time/late, open within/overdue")
+@router.get(
+    "/summary",
+    response_model=answers.SummaryReport,
+    summary="Received, finished early/on time/late, open within/overdue",
+)
 async def summary(
     request: Request,
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
@@ -68,12 +74,18 @@ async def summary(
     return {**period.to_dict(), "at": moment.isoformat(), **figures.to_dict()}
 
 
-@router.get("/dossiers", summary="The dossiers behind the summary, each with its bucket")
+@router.get(
+    "/dossiers",
+    response_model=answers.DossiersReport,
+    summary="The dossiers behind the summary, each with its bucket",
+)
 async def dossiers(
     request: Request,
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
     bucket: Literal["early", "on_time", "late", "within", "overdue"] | None = None,
     procedure: str | None = Query(default=None, max_length=40),
+    limit: int = Query(default=10_000, ge=1, le=10_000),
+    cursor: str | None = cursor_query(),
     period: ReportPeriod = Depends(report_period),
 ) -> dict[str, Any]:
     """Drill-down of ``/reports/summary``: the same period rules, one line per dossier."""
@@ -85,10 +97,17 @@ async def dossiers(
         if (bucket is None or row["bucket"] == bucket)
         and (procedure is None or row["procedure_code"] == procedure)
     ]
-    return {**period.to_dict(), "items": items, "total": len(items)}
+    # By code, so that a position names the same dossier from one page to the next.
+    items.sort(key=lambda row: row["code"])
+    page, next_cursor = position_page(items, cursor, limit)
+    return {**period.to_dict(), "items": page, "next_cursor": next_cursor, "total": len(items)}
 
 
-@router.get("/processing-time", summary="Average processing time per procedure (QĐ 766 2.2)")
+@router.get(
+    "/processing-time",
+    response_model=answers.ProcessingTimeReport,
+    summary="Average processing time per procedure (QĐ 766 2.2)",
+)
 async def processing_time(
     request: Request,
     period: ReportPeriod = Depends(report_period),
@@ -99,7 +118,9 @@ async def processing_time(
 
 
 @router.get(
-    "/channels", summary="Received per procedure, month and channel: the online share's trend"
+    "/channels",
+    response_model=answers.ChannelsReport,
+    summary="Received per procedure, month and channel: the online share's trend",
 )
 async def channels(
     request: Request,
@@ -112,7 +133,11 @@ async def channels(
     return {**period.to_dict(), "procedures": [row.to_dict() for row in rows]}
 
 
-@router.get("/non-geographic", summary="Dossiers received for another unit's competence")
+@router.get(
+    "/non-geographic",
+    response_model=answers.NonGeographicReport,
+    summary="Dossiers received for another unit's competence",
+)
 async def non_geographic(
     request: Request,
     at: AwareDatetime | None = Query(default=None, description="Simulation only"),
@@ -125,7 +150,12 @@ async def non_geographic(
     return {**period.to_dict(), "rows": [row.to_dict() for row in rows]}
 
 
-@router.get("/tracking-book", summary="Sổ theo dõi hồ sơ (Mẫu 07) as CSV or XLSX")
+@router.get(
+    "/tracking-book",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "The book"}},
+    summary="Sổ theo dõi hồ sơ (Mẫu 07) as CSV or XLSX",
+)
 async def tracking_book(
     request: Request,
     format: Literal["csv", "xlsx"] = "csv",
