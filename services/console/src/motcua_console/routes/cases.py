@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from motcua_console import presenting
 from motcua_console.routes.intake import procedure_catalogue
 from motcua_console.session import Official, check_csrf, require_roles
-from motcua_console.timeline import case_timeline
+from motcua_console.timeline import case_timeline, official_names
 from motcua_console.web import Page, page
 from motcua_platform.auth.roles import CASE_WORKERS, READERS
 from motcua_platform.errors import ApiError
@@ -137,6 +137,7 @@ async def case_page(code: str, p: Page = Depends(page)) -> Response:
         dossier=dossier,
         actions=allowed_actions(p.official, case),
         timeline=case_timeline(case),
+        names=official_names(case),
         colour=presenting.deadline_state(case.get("state"), case.get("due_soon")),
     )
 
