@@ -32,10 +32,10 @@ from pymongo import MongoClient
 from motcua_platform.provision import create_topics
 from support.ferretdb import private_infra
 from support.lifecycle import (
-    BIRTH_REGISTRATION,
-    CITIZEN,
     COMMUNE,
     OFFICIALS,
+    at_kiosk,
+    counter_intake,
     documents_for,
     idem,
 )
@@ -85,13 +85,15 @@ class Recorder:
         return r
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 60) -> float:
-    """Seconds until ``check`` holds, polled every 50 ms."""
+async def until(
+    check: Callable[[], Awaitable[bool]], timeout: float = 60, interval: float = 0.05
+) -> float:
+    """Seconds until ``check`` holds, polled every ``interval`` seconds."""
     start = time.perf_counter()
     while not await check():
         if time.perf_counter() - start > timeout:
             raise TimeoutError
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(interval)
     return time.perf_counter() - start
 
 
@@ -101,15 +103,7 @@ async def lifecycle(
     """One dossier from intake to rating; returned at its own ``counter``, whose kiosk shows one
     dossier at a time."""
     intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
-    body = {
-        "procedure_code": BIRTH_REGISTRATION,
-        "channel": "counter",
-        "receiving_unit": COMMUNE,
-        "applicant": {"personal_id": CITIZEN},
-        "documents": await documents_for(http, intake, day),
-        "accept": True,
-        "at": f"{day}T08:15:00+07:00",
-    }
+    body = counter_intake(await documents_for(http, intake, day), f"{day}T08:15:00+07:00")
     headers = {**auth("receiver", COMMUNE), **idem()}
     r = await rec.timed(
         "POST /dossiers", http.post(f"{intake}/dossiers", json=body, headers=headers)
@@ -117,6 +111,7 @@ async def lifecycle(
     r.raise_for_status()
     code = r.json()["code"]
     official = auth(OFFICIALS, COMMUNE, subject="can-bo-1")
+    leader = auth("leader", COMMUNE)
 
     async def visible() -> bool:
         return (await http.get(f"{workflow}/cases/{code}", headers=official)).status_code == 200
@@ -142,6 +137,14 @@ async def lifecycle(
         ),
     )
     r.raise_for_status()
+
+    async def counted_in_report() -> bool:
+        # Each lifecycle has a working day of its own: the day's summary counts only this dossier.
+        period = {"unit": COMMUNE, "from": day, "to": day}
+        r = await http.get(f"{workflow}/reports/summary", params=period, headers=leader)
+        return r.status_code == 200 and sum(r.json()["finished"].values()) >= 1
+
+    freshness = asyncio.create_task(until(counted_in_report, interval=0.2))
     r = await rec.timed(
         "POST return",
         http.post(
@@ -155,11 +158,9 @@ async def lifecycle(
     session: dict[str, str] = {}
 
     async def rating_requested() -> bool:
-        r = await http.get(f"{feedback}/kiosk/{counter}/current", headers=device)
-        if r.status_code == 200 and r.json().get("dossier_code") == code:
-            session["id"] = r.json()["session"]
-            return True
-        return False
+        if (current := await at_kiosk(http, feedback, device, counter, code)) is not None:
+            session["id"] = current["session"]
+        return bool(session)
 
     rec.calls["return → rating request at kiosk"].append(await until(rating_requested))
     rating = {
@@ -172,6 +173,7 @@ async def lifecycle(
         "POST /ratings", http.post(f"{feedback}/ratings", json=rating, headers=idem())
     )
     r.raise_for_status()
+    rec.calls["resolve → counted in the unit's report"].append(await freshness)
 
 
 def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
@@ -316,15 +318,7 @@ async def store_dossiers(http: httpx.AsyncClient, stack: Stack, target: int, hav
 
     async def one(i: int) -> None:
         nonlocal done
-        body = {
-            "procedure_code": BIRTH_REGISTRATION,
-            "channel": "counter",
-            "receiving_unit": COMMUNE,
-            "applicant": {"personal_id": CITIZEN},
-            "documents": docs,
-            "accept": True,
-            "at": f"{working_day(i % 200)}T09:00:00+07:00",
-        }
+        body = counter_intake(docs, f"{working_day(i % 200)}T09:00:00+07:00")
         async with sem:
             r = await http.post(
                 f"{intake}/dossiers", json=body, headers={**auth("receiver", COMMUNE), **idem()}

@@ -37,6 +37,8 @@ OBJECTSTORE_BIN="$CACHE/bin/objectstore-$OBJECTSTORE_HASH"
 mkdir -p "$CACHE" "$RUN"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
+# shellcheck source=processes.sh
+source "$here/processes.sh"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -205,19 +207,6 @@ wait_ready() {
     sleep 0.5
   done
   log "Kafka 127.0.0.1:$KAFKA_PORT, FerretDB 127.0.0.1:$MONGO_PORT and S3 127.0.0.1:$S3_PORT are ready"
-}
-
-stop_pid() {
-  local name="$1" file="$RUN/$1.pid"
-  [[ -f "$file" ]] || return 0
-  local pid; pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $name (pid $pid)"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
 }
 
 case "${1:-}" in

@@ -22,6 +22,8 @@ HOME_DIR="$RUN/keycloak/home"
 mkdir -p "$CACHE/keycloak" "$RUN/logs"
 
 log() { printf '[keycloak] %s\n' "$*" >&2; }
+# shellcheck source=processes.sh
+source "$here/processes.sh"
 
 # Keycloak 26 needs Java 21+, while Kafka runs on the default JDK 17: find a newer JDK and use
 # it for Keycloak alone.
@@ -101,32 +103,13 @@ start() {
   log "starting Keycloak $VERSION on 127.0.0.1:$PORT (Java from $java_home)"
   JAVA_HOME="$java_home" JAVA_OPTS_KC_HEAP="-Xms64m -Xmx640m" \
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$(admin_password)" \
-    nohup "$HOME_DIR/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$PORT" \
-      --import-realm >"$RUN/logs/keycloak.log" 2>&1 &
-  echo $! >"$RUN/keycloak.pid"
-  local deadline=$((SECONDS + 600))
-  until realm_answers officials; do
-    if ! kill -0 "$(cat "$RUN/keycloak.pid")" 2>/dev/null || (( SECONDS > deadline )); then
-      log "Keycloak did not become ready; last log lines:"; tail -30 "$RUN/logs/keycloak.log" >&2
-      exit 1
-    fi
-    sleep 1
-  done
+    launch keycloak "$HOME_DIR/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port="$PORT" \
+      --import-realm
+  await keycloak 600 realm_answers officials || exit 1
   log "Keycloak ready: http://127.0.0.1:$PORT (realm officials)"
 }
 
-stop() {
-  local file="$RUN/keycloak.pid"
-  [[ -f "$file" ]] || return 0
-  local pid; pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping Keycloak (pid $pid)"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
+stop() { stop_pid keycloak; }
 
 case "${1:-}" in
   fetch) fetch ;;

@@ -18,6 +18,8 @@ CITIZENS_REALM="http://127.0.0.1:$KEYCLOAK_PORT/realms/citizens"
 mkdir -p "$RUN/logs"
 
 log() { printf '[services] %s\n' "$*" >&2; }
+# shellcheck source=processes.sh
+source "$here/processes.sh"
 
 # A random secret kept in $RUN/<name> (created on first use), so it survives restarts.
 secret_file() {
@@ -58,21 +60,11 @@ start() {
   oidc_settings
   citizen_oidc_settings
   for s in "${SERVICES[@]}"; do
-    local pidfile="$RUN/$s.pid"
-    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      log "$s already running (pid $(cat "$pidfile"))"; continue
-    fi
-    MOTCUA_HTTP_PORT="${PORTS[$s]}" nohup "$BIN/motcua-$s" >"$RUN/logs/$s.log" 2>&1 &
-    echo $! >"$pidfile"
+    if alive "$s"; then log "$s already running (pid $(cat "$RUN/$s.pid"))"; continue; fi
+    MOTCUA_HTTP_PORT="${PORTS[$s]}" launch "$s" "$BIN/motcua-$s"
   done
-  local deadline=$((SECONDS + 90))
   for s in "${SERVICES[@]}"; do
-    until ready "${PORTS[$s]}"; do
-      if ! kill -0 "$(cat "$RUN/$s.pid")" 2>/dev/null || (( SECONDS > deadline )); then
-        log "$s did not become ready; last log lines:"; tail -20 "$RUN/logs/$s.log" >&2; exit 1
-      fi
-      sleep 0.3
-    done
+    await "$s" 90 ready "${PORTS[$s]}" || exit 1
   done
   start_console
   start_portal
@@ -121,23 +113,15 @@ oidc_settings() {
 # The officials' console (a web app over the three services), when Keycloak is up.
 start_console() {
   [[ -n "${MOTCUA_OIDC_ISSUER:-}" ]] || { log "Keycloak not answering: console not started"; return 0; }
-  local pidfile="$RUN/console.pid"
-  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  alive console && return 0
   MOTCUA_HTTP_PORT="${PORTS[console]}" \
   MOTCUA_INTAKE_URL="http://127.0.0.1:${PORTS[intake]}" \
   MOTCUA_WORKFLOW_URL="http://127.0.0.1:${PORTS[workflow]}" \
   MOTCUA_FEEDBACK_URL="http://127.0.0.1:${PORTS[feedback]}" \
   MOTCUA_OIDC_CLIENT_SECRET="${MOTCUA_OIDC_CLIENT_SECRET:-motcua-console-local-secret}" \
   MOTCUA_SESSION_SECRET="${MOTCUA_SESSION_SECRET:-$(secret_file console-session-key)}" \
-    nohup "$BIN/motcua-console" >"$RUN/logs/console.log" 2>&1 &
-  echo $! >"$pidfile"
-  local deadline=$((SECONDS + 60))
-  until ready "${PORTS[console]}"; do
-    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || (( SECONDS > deadline )); then
-      log "console did not become ready; last log lines:"; tail -20 "$RUN/logs/console.log" >&2; return 0
-    fi
-    sleep 0.3
-  done
+    launch console "$BIN/motcua-console"
+  await console 60 ready "${PORTS[console]}" || return 0
 }
 
 # The demo officials of the local realm (deploy/keycloak/realms/officials.json).
@@ -172,22 +156,14 @@ citizen_oidc_settings() {
 # The citizens' portal, when the citizens' realm answers (its sign-in needs it).
 start_portal() {
   realm_answers "$CITIZENS_REALM" || { log "portal not started: no citizens' realm at $CITIZENS_REALM"; return 0; }
-  local pidfile="$RUN/portal.pid"
-  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return 0; fi
+  alive portal && return 0
   MOTCUA_PORTAL_HTTP_PORT="$PORTAL_PORT" \
   MOTCUA_PORTAL_INTAKE_URL="http://127.0.0.1:${PORTS[intake]}" \
   MOTCUA_PORTAL_FEEDBACK_URL="http://127.0.0.1:${PORTS[feedback]}" \
   MOTCUA_PORTAL_OIDC_ISSUER="$CITIZENS_REALM" \
   MOTCUA_PORTAL_SESSION_SECRET="$(secret_file portal-session-secret)" \
-    nohup "$BIN/motcua-portal" >"$RUN/logs/portal.log" 2>&1 &
-  echo $! >"$pidfile"
-  local deadline=$((SECONDS + 60))
-  until ready "$PORTAL_PORT"; do
-    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || (( SECONDS > deadline )); then
-      log "portal did not become ready; last log lines:"; tail -20 "$RUN/logs/portal.log" >&2; return 1
-    fi
-    sleep 0.3
-  done
+    launch portal "$BIN/motcua-portal"
+  await portal 60 ready "$PORTAL_PORT"
 }
 
 # Prometheus (Debian's package, installed by `make tools`) scrapes the three services and
@@ -196,26 +172,14 @@ start_prometheus() {
   local bin="${MOTCUA_CACHE:-$HOME/.cache/motcua}/bin/prometheus"
   [[ -x "$bin" ]] || bin="$(command -v prometheus || true)"
   [[ -n "$bin" ]] || return 0
-  if [[ -f "$RUN/prometheus.pid" ]] && kill -0 "$(cat "$RUN/prometheus.pid")" 2>/dev/null; then return 0; fi
+  alive prometheus && return 0
   mkdir -p "$RUN/prometheus"
-  nohup "$bin" --config.file="$root/deploy/prometheus/prometheus.yml" \
-    --storage.tsdb.path="$RUN/prometheus" --web.listen-address="127.0.0.1:$PROM_PORT" \
-    >"$RUN/logs/prometheus.log" 2>&1 &
-  echo $! >"$RUN/prometheus.pid"
+  launch prometheus "$bin" --config.file="$root/deploy/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$RUN/prometheus" --web.listen-address="127.0.0.1:$PROM_PORT"
 }
 
 stop() {
-  for s in portal console "${SERVICES[@]}" prometheus; do
-    local pidfile="$RUN/$s.pid"
-    [[ -f "$pidfile" ]] || continue
-    local pid; pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then
-      log "stopping $s (pid $pid)"; kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-  done
+  for s in portal console "${SERVICES[@]}" prometheus; do stop_pid "$s"; done
 }
 
 case "${1:-}" in

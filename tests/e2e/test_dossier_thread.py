@@ -11,13 +11,17 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from motcua_platform.contracts import dlq_topic
+from support.lifecycle import (
+    CITIZEN,
+    COMMUNE,
+    COUNTER,
+    at_kiosk,
+    counter_intake,
+    documents_for,
+    idem,
+)
+from support.lifecycle import OFFICIALS as OFFICIAL_ROLES
 from support.stack import Stack, auth, eventually, kiosk_device
-
-COMMUNE = "H15.01.36"  # Phường Buôn Ma Thuột, demo province Đắk Lắk
-COUNTER = "H15.01.36-Q01"
-BIRTH_REGISTRATION = "1.001193"
-CITIZEN = "079203001234"
-OFFICIAL_ROLES = ["receiver", "specialist", "leader"]
 
 pytestmark = pytest.mark.e2e
 
@@ -29,40 +33,12 @@ async def stack(stack_factory: Any) -> Stack:
     return stack
 
 
-def idem() -> dict[str, str]:
-    return {"Idempotency-Key": uuid.uuid4().hex}
-
-
-async def documents_for(
-    http: httpx.AsyncClient, intake: str, procedure: str, on: str
-) -> list[dict[str, Any]]:
-    """The required components of the procedure version in force on ``on``."""
-    detail = (await http.get(f"{intake}/procedures/{procedure}", params={"on": on})).json()
-    version = detail.get("current") or detail
-    return [
-        {
-            "component": c["code"],
-            "form": c["forms"][0] if c.get("forms") else "original",
-            "digitized": True,
-        }
-        for c in version["components"]
-        if c.get("required", True)
-    ]
-
-
 async def submit_counter_dossier(
     http: httpx.AsyncClient, stack: Stack, at: str, *, accept: bool = True, channel: str = "counter"
 ) -> dict[str, Any]:
     intake = stack.url("intake")
-    body = {
-        "procedure_code": BIRTH_REGISTRATION,
-        "channel": channel,
-        "receiving_unit": COMMUNE,
-        "applicant": {"personal_id": CITIZEN},
-        "documents": await documents_for(http, intake, BIRTH_REGISTRATION, at[:10]),
-        "accept": accept,
-        "at": at,
-    }
+    documents = await documents_for(http, intake, at[:10])
+    body = counter_intake(documents, at, channel=channel, accept=accept)
     r = await http.post(
         f"{intake}/dossiers", json=body, headers={**auth("receiver", COMMUNE), **idem()}
     )
@@ -125,11 +101,7 @@ async def test_counter_dossier_is_processed_returned_and_rated_once(stack: Stack
         feedback = stack.url("feedback")
         device = await kiosk_device(http, feedback, COUNTER)  # the counter's tablet
 
-        async def waiting_at_kiosk() -> dict[str, Any] | None:
-            r = await http.get(f"{feedback}/kiosk/{COUNTER}/current", headers=device)
-            return r.json() if r.status_code == 200 and r.json()["dossier_code"] == code else None
-
-        current = await eventually(waiting_at_kiosk)
+        current = await eventually(lambda: at_kiosk(http, feedback, device, COUNTER, code))
         rating = {
             "dossier_code": code,
             "overall": "very_satisfied",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import struct
+from urllib.parse import urlsplit
 
 
 def command_marker(command: str, collection: str) -> bytes:
@@ -29,6 +30,14 @@ class DatabaseProxy:
         self._released = asyncio.Event()
         self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._server: asyncio.Server | None = None
+
+    @classmethod
+    async def in_front_of(cls, mongo_url: str) -> DatabaseProxy:
+        """A proxy listening on a free local port, forwarding to the server of ``mongo_url``."""
+        address = urlsplit(mongo_url)
+        proxy = cls(address.hostname or "127.0.0.1", address.port or 27017)
+        await proxy.start()
+        return proxy
 
     @property
     def port(self) -> int:

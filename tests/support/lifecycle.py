@@ -40,19 +40,34 @@ async def in_work_queue(http: httpx.AsyncClient, stack: Stack, code: str) -> boo
     return code in {item["code"] for item in r.json()["items"]}
 
 
+def counter_intake(
+    documents: list[dict[str, Any]], at: str, *, channel: str = "counter", accept: bool = True
+) -> dict[str, Any]:
+    """The body of ``POST /dossiers`` for the demo citizen's birth registration at ``at``."""
+    return {
+        "procedure_code": BIRTH_REGISTRATION,
+        "channel": channel,
+        "receiving_unit": COMMUNE,
+        "applicant": {"personal_id": CITIZEN},
+        "documents": documents,
+        "accept": accept,
+        "at": at,
+    }
+
+
+async def at_kiosk(
+    http: httpx.AsyncClient, feedback: str, device: dict[str, str], counter: str, code: str
+) -> dict[str, Any] | None:
+    """What the ``counter``'s kiosk shows, once it asks for the rating of dossier ``code``."""
+    r = await http.get(f"{feedback}/kiosk/{counter}/current", headers=device)
+    return r.json() if r.status_code == 200 and r.json().get("dossier_code") == code else None
+
+
 async def full_lifecycle(http: httpx.AsyncClient, stack: Stack, day: str) -> str:
     """Runs one dossier from intake to rating on ``day`` (YYYY-MM-DD, a working day); returns its
     code once the rating is recorded and the citizen's lookup shows it returned."""
     intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
-    body = {
-        "procedure_code": BIRTH_REGISTRATION,
-        "channel": "counter",
-        "receiving_unit": COMMUNE,
-        "applicant": {"personal_id": CITIZEN},
-        "documents": await documents_for(http, intake, day),
-        "accept": True,
-        "at": f"{day}T08:15:00+07:00",
-    }
+    body = counter_intake(await documents_for(http, intake, day), f"{day}T08:15:00+07:00")
     r = await http.post(
         f"{intake}/dossiers", json=body, headers={**auth("receiver", COMMUNE), **idem()}
     )
@@ -85,11 +100,7 @@ async def full_lifecycle(http: httpx.AsyncClient, stack: Stack, day: str) -> str
 
     device = await kiosk_device(http, feedback, COUNTER)
 
-    async def waiting_at_kiosk() -> dict[str, Any] | None:
-        r = await http.get(f"{feedback}/kiosk/{COUNTER}/current", headers=device)
-        return r.json() if r.status_code == 200 and r.json()["dossier_code"] == code else None
-
-    current = await eventually(waiting_at_kiosk)
+    current = await eventually(lambda: at_kiosk(http, feedback, device, COUNTER, code))
     rating = {
         "dossier_code": code,
         "overall": "very_satisfied",

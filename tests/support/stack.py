@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -177,10 +178,20 @@ class Stack:
         for name in SERVICES:
             self.services[name].wait_ready()
 
-    def restart(self, name: str, ready_timeout: float = 60.0) -> ServiceProcess:
+    def restart(
+        self,
+        name: str,
+        ready_timeout: float = 60.0,
+        *,
+        without: Iterable[str] = (),
+        **extra: str,
+    ) -> ServiceProcess:
+        """Kill ``name`` (SIGKILL) and start it again on the same port, database and topics,
+        its settings less ``without`` and plus ``extra``."""
         old = self.services[name]
         old.kill()
-        svc = ServiceProcess(name, old.port, old.env, old.log_path)
+        env = {k: v for k, v in old.env.items() if k not in set(without)} | extra
+        svc = ServiceProcess(name, old.port, env, old.log_path)
         svc.start()
         self.started.append(svc)
         svc.wait_ready(ready_timeout)

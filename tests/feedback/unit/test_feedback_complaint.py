@@ -26,6 +26,8 @@ from motcua_platform.contracts.events import (
 
 CONTACT = {"full_name": "Trần Văn Bình", "phone": "0912345678"}
 
+STATUTORY = WorkingCalendar()
+
 
 def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=VN_TZ)
@@ -36,6 +38,7 @@ FILED_AT = vn(2026, 2, 13, 10)
 
 def filed(at: datetime = FILED_AT, **kwargs: Any) -> Complaint:
     kwargs.setdefault("dossier_code", "H15.50.05.13-260210-0042")
+    kwargs.setdefault("calendar", STATUTORY)
     return Complaint.file(
         "PAKN-0001",
         CONTACT,
@@ -100,14 +103,20 @@ def test_filing_publishes_complaint_filed_without_personal_data() -> None:
 )
 def test_complaint_needs_a_name_and_a_way_to_send_the_answer(contact: dict[str, str]) -> None:
     with pytest.raises(InvalidComplaint):
-        Complaint.file("PAKN-1", contact, "Nội dung", "Chủ đề", "H15", vn(2026, 2, 13, 10))
+        Complaint.file(
+            "PAKN-1", contact, "Nội dung", "Chủ đề", "H15", vn(2026, 2, 13, 10), calendar=STATUTORY
+        )
 
 
 def test_complaint_needs_content_and_topic() -> None:
     with pytest.raises(InvalidComplaint, match="content"):
-        Complaint.file("PAKN-1", CONTACT, "  ", "Chủ đề", "H15", vn(2026, 2, 13, 10))
+        Complaint.file(
+            "PAKN-1", CONTACT, "  ", "Chủ đề", "H15", vn(2026, 2, 13, 10), calendar=STATUTORY
+        )
     with pytest.raises(InvalidComplaint, match="topic"):
-        Complaint.file("PAKN-1", CONTACT, "Nội dung", "", "H15", vn(2026, 2, 13, 10))
+        Complaint.file(
+            "PAKN-1", CONTACT, "Nội dung", "", "H15", vn(2026, 2, 13, 10), calendar=STATUTORY
+        )
 
 
 def test_naive_filing_time_is_refused() -> None:

@@ -22,7 +22,7 @@ from motcua_feedback.domain import (
     unit_covers,
 )
 from motcua_feedback.domain.tt01 import BAND_BASIS, band
-from motcua_platform.calendar import VN_TZ
+from motcua_platform.calendar import VN_TZ, WorkingCalendar
 
 MARCH = datetime(2026, 3, 2, 8, tzinfo=VN_TZ)
 ALL_TWOS = {str(key): 2 for key in range(1, 10)}
@@ -121,6 +121,7 @@ def filed_about(dossier_code: str | None, at: datetime = MARCH, **kwargs: Any) -
         kwargs.pop("unit", "H15.50.05.13"),
         at,
         dossier_code=dossier_code,
+        calendar=WorkingCalendar(),
         **kwargs,
     )
 

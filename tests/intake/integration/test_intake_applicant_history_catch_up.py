@@ -8,7 +8,6 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from intake_service import BIRTH, BIRTH_DOCUMENTS, CITIZEN, COMMUNE
@@ -22,9 +21,7 @@ async def test_lost_applicant_history_write_is_caught_up_from_the_dossier(
     stack_factory: Callable[[], Any], mongo_url: str
 ) -> None:
     stack: Stack = await stack_factory()
-    address = urlsplit(mongo_url)
-    proxy = DatabaseProxy(address.hostname or "127.0.0.1", address.port or 27017)
-    await proxy.start()
+    proxy = await DatabaseProxy.in_front_of(mongo_url)
     client = connect(mongo_url)
     try:
         svc = stack.start(

@@ -12,23 +12,9 @@ import pytest
 from intake_service import BIRTH, BIRTH_DOCUMENTS, CITIZEN, COMMUNE
 
 from motcua_platform.mongo import connect
-from support.stack import ServiceProcess, auth
+from support.stack import auth
 
 CRASH = {"MOTCUA_FAULT_CRASH_AFTER_EFFECT": "1"}
-
-
-def restart(process: ServiceProcess, **env: str) -> ServiceProcess:
-    """The same service (port, database, topics) started again with ``env`` changed."""
-    process.kill()
-    again = ServiceProcess(
-        process.name,
-        process.port,
-        {k: v for k, v in process.env.items() if k not in CRASH} | env,
-        process.log_path,
-    )
-    again.start()
-    again.wait_ready()
-    return again
 
 
 async def test_a_retry_after_a_crash_between_effect_and_key_returns_the_first_answer(
@@ -37,7 +23,6 @@ async def test_a_retry_after_a_crash_between_effect_and_key_returns_the_first_an
     stack = await stack_factory()
     process = stack.start("intake", **CRASH)
     process.wait_ready()
-    stack.started.append(process)
     headers = {**auth("receiver", COMMUNE, "receiver-crash"), "Idempotency-Key": uuid.uuid4().hex}
     day = stack.working_day_after_start()
     submit = {
@@ -59,8 +44,7 @@ async def test_a_retry_after_a_crash_between_effect_and_key_returns_the_first_an
             assert process.proc is not None and process.proc.wait(10) is not None
             [stored] = await dossiers.find({}).to_list(None)
 
-            process = restart(process)
-            stack.started.append(process)
+            process = stack.restart("intake", without=CRASH)
             retry = await http.post("/dossiers", json=submit, headers=headers)
             assert retry.status_code == 201, retry.text
             assert retry.json()["code"] == stored["_id"]
@@ -68,15 +52,13 @@ async def test_a_retry_after_a_crash_between_effect_and_key_returns_the_first_an
             assert await dossiers.count_documents({}) == 1
 
             # A decision on that dossier, killed the same way, then retried.
-            process = restart(process, **CRASH)
-            stack.started.append(process)
+            process = stack.restart("intake", **CRASH)
             withdraw = {"reason": "Công dân xin rút hồ sơ", "at": f"{day}T09:30:00+07:00"}
             decision = {**headers, "Idempotency-Key": uuid.uuid4().hex}
             code = stored["_id"]
             with pytest.raises(httpx.HTTPError):
                 await http.post(f"/dossiers/{code}/withdraw", json=withdraw, headers=decision)
-            process = restart(process)
-            stack.started.append(process)
+            process = stack.restart("intake", without=CRASH)
             again = await http.post(f"/dossiers/{code}/withdraw", json=withdraw, headers=decision)
             assert again.status_code == 200, again.text
             assert again.json()["code"] == code

@@ -10,7 +10,6 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -103,9 +102,7 @@ async def own_namespace(run_id: str, kafka_bootstrap: str) -> str:
 
 @pytest.fixture
 async def proxy(mongo_url: str) -> Any:
-    address = urlsplit(mongo_url)
-    proxy = DatabaseProxy(address.hostname or "127.0.0.1", address.port or 27017)
-    await proxy.start()
+    proxy = await DatabaseProxy.in_front_of(mongo_url)
     yield proxy
     await proxy.close()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from workflow_helpers import MARITAL, IntakeFeed, Workflow, accepted, iso, vn
@@ -36,9 +35,7 @@ async def test_report_rows_lost_in_a_crash_are_caught_up_after_restart(
     stack_factory: Callable[[], Any], mongo_url: str
 ) -> None:
     stack: Stack = await stack_factory()
-    address = urlsplit(mongo_url)
-    proxy = DatabaseProxy(address.hostname or "127.0.0.1", address.port or 27017)
-    await proxy.start()
+    proxy = await DatabaseProxy.in_front_of(mongo_url)
     client = connect(mongo_url)
     code = f"{COMMUNE}-240401-0001"
     try:

@@ -169,6 +169,22 @@ async def _save_new_complaint(
     return complaint, secret
 
 
+async def reissue_secret(ctx: FeedbackContext, request_id: str) -> tuple[Complaint, str] | None:
+    """The complaint a filing request stored before its process died, with a fresh secret.
+
+    Only the secret's hash is kept, so the one shown with the lost answer cannot be shown
+    again; the retry hands out a new one and the old one stops working. ``None`` when the
+    request stored nothing (it is then run again)."""
+    loaded = await ctx.store.complaints.find_by_request(request_id)
+    if loaded is None:
+        return None
+    secret = secrets.token_urlsafe(18)
+    await ctx.store.complaints.collection.update_one(
+        {"_id": loaded.id}, {"$set": {"secret_hash": hash_secret(secret)}}
+    )
+    return Complaint.from_document(loaded.state), secret
+
+
 def _file(
     ctx: FeedbackContext,
     complaint_id: str,

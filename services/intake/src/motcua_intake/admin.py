@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,27 +51,15 @@ def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
     changes = unit_changes.compare(
         table, official, args.effective, basis=args.basis, confidence=args.confidence
     )
-    for change in changes.changes:
-        print(change.describe())
-    print(changes.summary())
-    if not args.apply:
-        print("nothing written: run again with --apply to apply these changes")
-        return 0
-    target = args.out or source
-    if not target:
-        print(
-            "--apply needs --out (or MOTCUA_UNITS_FILE): the shipped table is read-only",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        updated = unit_changes.apply(table, changes)
-    except ValueError as exc:
-        print(f"not applied: {exc}", file=sys.stderr)
-        return 1
-    Path(target).write_text(updated.to_csv(), encoding="utf-8")
-    print(f"written to {target}; restart intake to use it")
-    return 0
+    lines = [*(change.describe() for change in changes.changes), changes.summary()]
+    return _show_then_apply(
+        lines,
+        apply=args.apply,
+        target=args.out or source,
+        setting="MOTCUA_UNITS_FILE",
+        what="table",
+        render=lambda: unit_changes.apply(table, changes).to_csv(),
+    )
 
 
 def catalogue_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
@@ -86,32 +74,57 @@ def catalogue_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
     changes = catalogue_changes.compare(
         catalogue, exported, args.effective, confidence=args.confidence, unreadable=unreadable
     )
-    for change in changes.changes:
-        print(change.describe())
-    for line, reason in changes.unreadable:
-        print(f"unreadable line {line}: {reason}")
-    print(changes.summary())
-    if not args.apply:
-        print("nothing written: run again with --apply to apply these changes")
-        return 0
-    target = args.out or source
-    if not target:
-        print(
-            "--apply needs --out (or MOTCUA_CATALOGUE_FILE): the shipped catalogue is read-only",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        updated = catalogue_changes.apply(catalogue, changes)
-    except ValueError as exc:
-        print(f"not applied: {exc}", file=sys.stderr)
-        return 1
     note = (
         f"Danh mục TTHC của tỉnh, cập nhật từ CSDL quốc gia về TTHC ({Path(args.file).name}, "
         f"hiệu lực {args.effective:%d/%m/%Y})."
     )
-    data = catalogue_changes.catalogue_data(updated, note)
-    Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    def render() -> str:
+        data = catalogue_changes.catalogue_data(catalogue_changes.apply(catalogue, changes), note)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    lines = [
+        *(change.describe() for change in changes.changes),
+        *(f"unreadable line {line}: {reason}" for line, reason in changes.unreadable),
+        changes.summary(),
+    ]
+    return _show_then_apply(
+        lines,
+        apply=args.apply,
+        target=args.out or source,
+        setting="MOTCUA_CATALOGUE_FILE",
+        what="catalogue",
+        render=render,
+    )
+
+
+def _show_then_apply(
+    lines: Iterable[str],
+    *,
+    apply: bool,
+    target: str | None,
+    setting: str,
+    what: str,
+    render: Callable[[], str],
+) -> int:
+    """Print the differences; with ``apply``, write ``render()`` to ``target``. Returns the
+    exit status: 2 without a writable target, 1 when the changes do not apply."""
+    for line in lines:
+        print(line)
+    if not apply:
+        print("nothing written: run again with --apply to apply these changes")
+        return 0
+    if not target:
+        print(
+            f"--apply needs --out (or {setting}): the shipped {what} is read-only", file=sys.stderr
+        )
+        return 2
+    try:
+        text = render()
+    except ValueError as exc:
+        print(f"not applied: {exc}", file=sys.stderr)
+        return 1
+    Path(target).write_text(text, encoding="utf-8")
     print(f"written to {target}; restart intake to use it")
     return 0
 

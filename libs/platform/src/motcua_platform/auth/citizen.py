@@ -14,7 +14,7 @@ from typing import Any
 
 import jwt
 
-from motcua_platform.auth.tokens import Unauthenticated, issuer_of
+from motcua_platform.auth.tokens import IssuerKeys, Unauthenticated
 from motcua_platform.personal_id import pseudonymous_key
 from motcua_platform.settings import PlatformSettings
 
@@ -53,11 +53,16 @@ class CitizenVerifier:
                 "no citizen token verification configured: set MOTCUA_JWT_SECRET (development) "
                 "or MOTCUA_CITIZEN_OIDC_JWKS_URL (production)"
             )
-        self.secret = secret
-        self.issuer = issuer if jwks_url else CITIZEN_ISSUER_LOCAL
-        self.audience = audience
         self.id_claim = id_claim
-        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        self.keys = IssuerKeys(
+            secret=secret,
+            jwks_url=jwks_url,
+            issuer=issuer,
+            audience=audience,
+            local_issuer=CITIZEN_ISSUER_LOCAL,
+            required=["sub", "exp", "iss"],
+            what="citizen token",
+        )
 
     @classmethod
     def from_settings(cls, settings: PlatformSettings) -> CitizenVerifier:
@@ -70,30 +75,7 @@ class CitizenVerifier:
         )
 
     def verify(self, token: str) -> Citizen:
-        issuer: str | None
-        audience: str | None
-        try:
-            # Development tokens (the local key) and the provider's (JWKS) are both accepted
-            # where both are configured, each verified with its own key, issuer and algorithm.
-            if self.secret and (self._jwks is None or issuer_of(token) == CITIZEN_ISSUER_LOCAL):
-                key: Any = self.secret
-                algorithms, issuer, audience = ["HS256"], CITIZEN_ISSUER_LOCAL, None
-            else:
-                assert self._jwks is not None
-                key = self._jwks.get_signing_key_from_jwt(token).key
-                algorithms, issuer, audience = ["RS256", "ES256"], self.issuer, self.audience
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=algorithms,
-                issuer=issuer,
-                audience=audience,
-                options={"require": ["sub", "exp", "iss"], "verify_aud": audience is not None},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("token expired") from exc
-        except jwt.PyJWTError as exc:
-            raise Unauthenticated(f"invalid citizen token: {exc}") from exc
+        claims = self.keys.claims(token)
         personal_id = claims.get(self.id_claim)
         if not isinstance(personal_id, str) or not personal_id:
             raise Unauthenticated(f"citizen token has no {self.id_claim} claim")

@@ -18,10 +18,61 @@ class Unauthenticated(ApiError):
         super().__init__(401, "unauthenticated", message)
 
 
+class IssuerKeys:
+    """The claims of a JWT signed by one of two issuers, each checked with its own key, issuer
+    and algorithms: the local development key (HS256, ``local_issuer``) and the identity
+    provider's keys (JWKS: RS256/ES256, ``issuer`` and ``audience``). Either or both may be
+    configured. Raises :class:`Unauthenticated` for anything that does not verify."""
+
+    def __init__(
+        self,
+        *,
+        secret: str | None,
+        jwks_url: str | None,
+        issuer: str | None,
+        audience: str | None,
+        local_issuer: str,
+        required: list[str],
+        what: str,
+    ) -> None:
+        self.secret = secret
+        self.local_issuer = local_issuer
+        self.issuer = issuer
+        self.audience = audience
+        self.required = required
+        self.what = what
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+
+    def claims(self, token: str) -> dict[str, Any]:
+        issuer: str | None
+        try:
+            if self.secret and (self._jwks is None or issuer_of(token) == self.local_issuer):
+                key: Any = self.secret
+                algorithms, issuer, audience = ["HS256"], self.local_issuer, None
+            else:
+                assert self._jwks is not None
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms, issuer, audience = ["RS256", "ES256"], self.issuer, self.audience
+            return dict(
+                jwt.decode(
+                    token,
+                    key,
+                    algorithms=algorithms,
+                    issuer=issuer,
+                    audience=audience,
+                    options={"require": self.required, "verify_aud": audience is not None},
+                )
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("token expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"invalid {self.what}: {exc}") from exc
+
+
 class TokenVerifier:
-    """Verifies development tokens (HS256, the local key) and the identity provider's tokens
-    (JWKS), each with its own key, issuer and algorithms; either or both may be configured, so
-    scripts keep ``make token`` while people sign in through the provider."""
+    """Verifies officials' tokens: development ones (HS256, the local key) and the identity
+    provider's (JWKS); either or both may be configured, so scripts keep ``make token`` while
+    people sign in through the provider."""
 
     def __init__(
         self,
@@ -36,37 +87,19 @@ class TokenVerifier:
                 "no token verification configured: set MOTCUA_JWT_SECRET (development) or "
                 "MOTCUA_OIDC_JWKS_URL (production)"
             )
-        self.secret = secret
-        # Without a JWKS the issuer setting names the local issuer (as before OIDC was added).
-        self.issuer = issuer if jwks_url else issuer or ISSUER_LOCAL
-        self.audience = audience
-        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
-
-    def _key_for(self, token: str) -> tuple[Any, list[str], str | None, str | None]:
-        """The key, algorithms, issuer and audience to check ``token`` with, chosen by its
-        (unverified) issuer: each issuer is then verified with its own key only."""
-        if self.secret and (self._jwks is None or issuer_of(token) == ISSUER_LOCAL):
-            issuer = self.issuer if self._jwks is None else ISSUER_LOCAL
-            return self.secret, ["HS256"], issuer, None
-        assert self._jwks is not None
-        key = self._jwks.get_signing_key_from_jwt(token).key
-        return key, ["RS256", "ES256"], self.issuer, self.audience
+        self.keys = IssuerKeys(
+            secret=secret,
+            jwks_url=jwks_url,
+            issuer=issuer,
+            audience=audience,
+            # Without a JWKS the issuer setting names the local issuer (as before OIDC).
+            local_issuer=ISSUER_LOCAL if jwks_url else issuer or ISSUER_LOCAL,
+            required=["sub", "exp"],
+            what="token",
+        )
 
     def verify(self, token: str) -> Principal:
-        try:
-            key, algorithms, issuer, audience = self._key_for(token)
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=algorithms,
-                issuer=issuer,
-                audience=audience,
-                options={"require": ["sub", "exp"], "verify_aud": audience is not None},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("token expired") from exc
-        except jwt.PyJWTError as exc:
-            raise Unauthenticated(f"invalid token: {exc}") from exc
+        claims = self.keys.claims(token)
         unit = claims.get("unit")
         roles = claims.get("roles") or []
         if not isinstance(unit, str) or not unit:

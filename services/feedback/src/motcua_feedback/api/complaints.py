@@ -92,7 +92,14 @@ async def file_complaint(
         # The secret is shown once: with it the citizen reads the answer and rates it.
         return 201, {**_view(ctx, complaint), "secret": secret}
 
-    return await idempotent(ctx, idempotency_key, "complaints:citizen", body, command)
+    async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
+        found = await handlers.reissue_secret(ctx, request_id)
+        if found is None:
+            return None
+        complaint, secret = found
+        return 201, {**_view(ctx, complaint), "secret": secret}
+
+    return await idempotent(ctx, idempotency_key, "complaints:citizen", body, command, recover)
 
 
 @router.post("/complaints/{complaint_id}/classify", summary="Classify (QĐ 766 5.1)")

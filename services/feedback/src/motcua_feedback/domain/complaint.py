@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar, cast, get_args
 
 from motcua_feedback.domain.errors import (
@@ -28,7 +27,6 @@ from motcua_feedback.domain.events import (
     ComplaintReceived,
     PrivateEvent,
 )
-from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts.events import (
     ComplaintAnswered,
     ComplaintAnswerRated,
@@ -59,15 +57,9 @@ _Published = TypeVar(
 
 
 class DeadlineCalendar(Protocol):
-    """The part of ``WorkingCalendar`` a PAKN deadline needs (a unit may pass its own)."""
+    """The part of the unit's ``WorkingCalendar`` a PAKN deadline needs."""
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime: ...
-
-
-@lru_cache(maxsize=1)
-def _default_calendar() -> WorkingCalendar:
-    # One shared instance: the calendar caches working-day answers.
-    return WorkingCalendar()
 
 
 @dataclass
@@ -117,7 +109,7 @@ class Complaint:
         procedure_code: str | None = None,
         repeat_of: str | None = None,
         category: str | None = None,
-        calendar: DeadlineCalendar | None = None,
+        calendar: DeadlineCalendar,
     ) -> Complaint:
         """Tiếp nhận PAKN: due 15 working days after filing (QĐ 766 5.2).
 
@@ -132,7 +124,7 @@ class Complaint:
         person = _contact(contact)
         if category is not None and category not in COMPLAINT_CATEGORIES:
             raise InvalidComplaint(f"Phân loại không hợp lệ: {category!r}.", "category")
-        due_at = (calendar or _default_calendar()).add_working_hours(at, ANSWER_WORKING_HOURS)
+        due_at = calendar.add_working_hours(at, ANSWER_WORKING_HOURS)
         complaint = cls(id=complaint_id)
         complaint.apply(ComplaintReceived(contact=person, content=content.strip()))
         complaint._record(
