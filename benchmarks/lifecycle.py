@@ -39,7 +39,7 @@ from support.lifecycle import (
     documents_for,
     idem,
 )
-from support.stack import Stack, auth, kiosk_device
+from support.stack import Stack, auth, kiosk_device, opened_case
 
 KAFKA = os.environ.get("MOTCUA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 RATES = [float(r) for r in os.environ.get("MOTCUA_BENCH_RATES", "0.5,1,2").split(",")]
@@ -113,11 +113,14 @@ async def lifecycle(
     official = auth(OFFICIALS, COMMUNE, subject="can-bo-1")
     leader = auth("leader", COMMUNE)
 
+    opened: dict[str, Any] = {}
+
     async def visible() -> bool:
-        return (await http.get(f"{workflow}/cases/{code}", headers=official)).status_code == 200
+        opened["case"] = await opened_case(http, workflow, code, official)
+        return opened["case"] is not None
 
     rec.calls["accept → visible in workflow"].append(await until(visible))
-    case = (await http.get(f"{workflow}/cases/{code}", headers=official)).json()
+    case = opened["case"]
     for _ in case["steps"]:
         r = await rec.timed(
             "POST complete-step",

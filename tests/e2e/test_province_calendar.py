@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from support.stack import Stack, auth, eventually
+from support.stack import Stack, auth, eventually, opened_case
 
 COMMUNE = "H15.01.36"
 MARRIAGE_STATUS = "1.004873"  # Xác nhận tình trạng hôn nhân: 3 working days
@@ -71,13 +71,8 @@ async def _check_every_service(stack: Stack, http: httpx.AsyncClient) -> None:
     assert receipt.status_code == 200
     assert "12/02/2027" in receipt.text and "11/02/2027" not in receipt.text
 
-    async def case() -> dict[str, Any] | None:
-        got = await http.get(
-            f"{workflow}/cases/{dossier['code']}", headers=auth("specialist", COMMUNE)
-        )
-        return got.json() if got.status_code == 200 else None
-
-    opened = await eventually(case)
+    specialist = auth("specialist", COMMUNE)
+    opened = await eventually(lambda: opened_case(http, workflow, dossier["code"], specialist))
     assert datetime.fromisoformat(opened["original_due_at"]) == DUE
 
     async def filed() -> dict[str, Any] | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
 import httpx
+from playwright.async_api import Page, expect
 
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from support.stack import Stack, auth
@@ -13,6 +15,17 @@ from support.stack import Stack, auth
 KEYCLOAK = f"http://127.0.0.1:{os.environ.get('MOTCUA_KEYCLOAK_PORT', '8180')}"
 ISSUER = f"{KEYCLOAK}/realms/officials"
 PASSWORD = "motcua-demo"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SignIn = Callable[[str], Awaitable[Page]]  # a fresh browser signed in as this demo official
 
 
 def oidc_env() -> dict[str, str]:
@@ -49,3 +62,14 @@ def scenario_start() -> str:
     ):
         day += timedelta(days=1)
     return datetime.combine(day, time(8, 0), tzinfo=VN_TZ).isoformat()
+
+
+async def sign_in_official(page: Page, console: str, username: str) -> None:
+    """Open the console in ``page`` (a fresh browser context) and sign in as the demo official
+    ``username`` on Keycloak's own page."""
+    await page.goto(console + "/")
+    await expect(page.locator("#username")).to_be_visible(timeout=30_000)
+    await page.fill("#username", username)
+    await page.fill("#password", PASSWORD)
+    await page.click("#kc-login")
+    await expect(page.locator("#official-name")).to_be_visible(timeout=30_000)

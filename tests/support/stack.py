@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -238,6 +239,20 @@ async def kiosk_device(http: httpx.AsyncClient, feedback_url: str, counter: str)
     link = await kiosk_link(http, feedback_url, counter)
     [device] = parse_qs(urlsplit(link).query)["device"]
     return {"X-Kiosk-Device": device}
+
+
+async def opened_case(
+    http: httpx.AsyncClient, workflow: str, code: str, headers: dict[str, str]
+) -> dict[str, Any] | None:
+    """``GET /cases/{code}`` once workflow has opened the dossier's processing case, else None.
+
+    Workflow knows an online dossier, and a counter one for an instant, from its submission
+    (status 1, no steps) before its acceptance opens the case: a 200 alone proves nothing."""
+    r = await http.get(f"{workflow}/cases/{code}", headers=headers)
+    if r.status_code != 200 or not r.json()["steps"]:
+        return None
+    case: dict[str, Any] = r.json()
+    return case
 
 
 async def eventually(check, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -8,29 +8,18 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
-from support.console import PASSWORD, scenario_start, tick_all
+from support.console import CHROMIUM, SignIn, scenario_start, tick_all
 from support.stack import Stack, auth, kiosk_link
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "console"
 COMMUNE = "H15.01.36"
 COUNTER = "H15.01.36-Q01"
@@ -44,42 +33,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium (make browser)"),
 ]
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield browser
-        await browser.close()
-
-
-SignIn = Callable[[str], Awaitable[Page]]
-
-
-@pytest.fixture
-async def sign_in(browser: Browser, console_stack: Stack) -> AsyncIterator[SignIn]:
-    """A fresh browser (no cookies) signed in as a demo official through Keycloak's page."""
-    contexts: list[BrowserContext] = []
-
-    async def open_as(username: str) -> Page:
-        context = await browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
-        contexts.append(context)
-        context.set_default_timeout(60_000)
-        page = await context.new_page()
-        await page.goto(console_stack.url("console") + "/")
-        await expect(page.locator("#username")).to_be_visible(timeout=30_000)
-        await page.fill("#username", username)
-        await page.fill("#password", PASSWORD)
-        await page.click("#kc-login")
-        await expect(page.locator("#official-name")).to_be_visible(timeout=30_000)
-        return page
-
-    yield open_as
-    for context in contexts:
-        await context.close()
 
 
 async def shot(page: Page, name: str) -> None:

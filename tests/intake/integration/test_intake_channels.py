@@ -245,3 +245,39 @@ async def test_counter_queue_lists_online_submissions_without_personal_data(
     assert "064060205281" not in r.text
     r = await intake.http.get("/dossiers", params={"unit": "H15.01.36"}, headers=official(unit))
     assert r.status_code == 403
+
+
+async def test_dossiers_waiting_for_a_decision_are_listed_by_channel(
+    intake: Intake, days: Days
+) -> None:
+    """What the console's review list asks for: status 1 of the online and postal channels, not
+    a counter dossier left in status 1."""
+    unit = "H15.01.86"  # Xã Krông Pắc
+    day = days.next()
+    person = {"personal_id": "064060205281"}
+    online = await intake.submit(
+        day,
+        unit=unit,
+        channel="online",
+        accept=False,
+        documents=ONLINE_BIRTH_DOCUMENTS,
+        applicant=person,
+    )
+    counter = await intake.submit(day, unit=unit, accept=False, applicant=person)
+    assert online.status_code == 201 and counter.status_code == 201, (online.text, counter.text)
+    params: list[tuple[str, str | int]] = [
+        ("status", 1),
+        ("channel", "online"),
+        ("channel", "postal"),
+        ("limit", 500),
+    ]
+    r = await intake.http.get("/dossiers", params=params, headers=official(unit))
+    assert r.status_code == 200, r.text
+    listed = {item["code"]: item for item in r.json()["items"]}
+    assert online.json()["code"] in listed
+    assert counter.json()["code"] not in listed
+    assert {item["channel"] for item in listed.values()} <= {"online", "postal"}
+    assert r.json()["total"] == len(listed)
+    r = await intake.http.get("/dossiers", params={"channel": "fax"}, headers=official(unit))
+    assert r.status_code == 422
+    assert "channel" in r.json()["error"]["details"]["field"]

@@ -1,8 +1,11 @@
 """The citizens' portal on a phone-sized screen (390×844) in Debian's Chromium, against the real
 services, the real object server and the citizens' realm of the real identity provider: a demo
 citizen signs in, files online with two scanned documents without typing personal data, hands in
-a missing document, and downloads the electronic result. The officials' side is driven through
-the services' APIs with development tokens. Time is moved explicitly (simulation)."""
+a missing document, and downloads the electronic result. The commune's receiver, signed in to the
+officials' console through the officials' realm in a desktop-sized browser, asks for the
+supplement (Mẫu 02) and accepts the dossier on the console's review screen; the rest of the
+officials' side is driven through the services' APIs with development tokens. Time is moved
+explicitly (simulation)."""
 
 from __future__ import annotations
 
@@ -15,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from support.console import KEYCLOAK
-from support.stack import ServiceProcess, Stack, auth, eventually, free_port
+from support.console import KEYCLOAK, oidc_env, sign_in_official
+from support.stack import ServiceProcess, Stack, auth, eventually, free_port, opened_case
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -32,6 +35,7 @@ CHROMIUM_FLAGS = [
 ]
 REALM = f"{KEYCLOAK}/realms/citizens"  # started by `make test` (deploy/local/keycloak.sh)
 COMMUNE = "H15.01.36"
+RECEIVER = "tiepnhan.bmt"  # the demo receiver of the citizen's commune (officials' realm)
 BIRTH = "1.001193"
 CITIZEN = "079203001234"  # Nguyễn Văn An: a demo citizen of the registry and of the realm
 OFFICIALS = ["receiver", "specialist", "leader"]
@@ -66,9 +70,19 @@ async def stack(stack_factory: Any) -> Stack:
         "MOTCUA_CITIZEN_OIDC_AUDIENCE": "motcua-citizen-api",
     }
     for name in ("intake", "workflow", "feedback"):
-        stack.start(name, **(citizen_oidc if name in ("intake", "feedback") else {}))
+        stack.start(name, **oidc_env(), **(citizen_oidc if name in ("intake", "feedback") else {}))
     for name in ("intake", "workflow", "feedback"):
         stack.services[name].wait_ready(timeout=180)
+    stack.start(
+        "console",
+        **oidc_env(),
+        MOTCUA_INTAKE_URL=stack.url("intake"),
+        MOTCUA_WORKFLOW_URL=stack.url("workflow"),
+        MOTCUA_FEEDBACK_URL=stack.url("feedback"),
+        MOTCUA_OIDC_CLIENT_SECRET="motcua-console-local-secret",
+        MOTCUA_SESSION_SECRET=secrets.token_urlsafe(32),
+    )
+    stack.services["console"].wait_ready(timeout=180)
     port = free_port()
     env = stack.env_for("portal", port)
     env.update(
@@ -106,6 +120,35 @@ async def phone(browser: Browser, tmp_path: Any) -> AsyncIterator[Page]:
     await context.close()
 
 
+@pytest.fixture
+async def desk(browser: Browser) -> AsyncIterator[Page]:
+    """The official's desktop browser, a context of its own: the sessions never mix."""
+    context: BrowserContext = await browser.new_context(
+        locale="vi-VN", viewport={"width": 1366, "height": 768}
+    )
+    context.set_default_timeout(60_000)
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+async def tick(http: httpx.AsyncClient, service: str, instant: str) -> None:
+    """Move one service's simulated clock (the console sends its own instant with a decision)."""
+    r = await http.post(
+        f"{service}/admin/tick", json={"at": instant}, headers=auth("admin", COMMUNE)
+    )
+    assert r.status_code == 200, r.text
+
+
+async def open_for_review(desk: Page, console: str, code: str) -> None:
+    """From the navigation to the dossier's review page, as the receiver would."""
+    await desk.goto(f"{console}/")
+    await desk.click("#nav-review")
+    await desk.click(f'tr[data-code="{code}"] a')
+    await expect(desk.locator("#dossier-code")).to_have_text(code)
+    assert CITIZEN not in desk.url
+
+
 def official(role: str | list[str] = OFFICIALS) -> dict[str, str]:
     return {**auth(role, COMMUNE, subject="can-bo-1"), "Idempotency-Key": uuid.uuid4().hex}
 
@@ -128,9 +171,10 @@ async def online_received(http: httpx.AsyncClient, intake: str) -> float:
 
 
 async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_phone(
-    stack: Stack, phone: Page, tmp_path: Any
+    stack: Stack, phone: Page, desk: Page, tmp_path: Any
 ) -> None:
     intake, workflow, portal = stack.url("intake"), stack.url("workflow"), stack.url("portal")
+    console = stack.url("console")
     files = {}
     for name, data in {
         "to_khai.pdf": PDF,
@@ -140,11 +184,8 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         files[name] = tmp_path / name
         files[name].write_bytes(data)
     async with httpx.AsyncClient(timeout=30) as http:
-        for service in (intake, workflow, stack.url("feedback")):
-            r = await http.post(
-                f"{service}/admin/tick", json={"at": T0}, headers=auth("admin", COMMUNE)
-            )
-            assert r.status_code == 200, r.text
+        for service in (intake, workflow, stack.url("feedback"), console):
+            await tick(http, service, T0)
         online_before = await online_received(http, intake)
         ratings_before = await ratings_count(http, stack.url("feedback"))
 
@@ -179,17 +220,22 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         await expect(handed_in).to_have_count(2)
         await expect(handed_in.first).to_contain_text("Tờ khai đăng ký khai sinh")
 
-        # The official asks for a clearer birth certificate (Mẫu 02).
-        r = await http.post(
-            f"{intake}/dossiers/{code}/request-supplement",
-            json={
-                "missing_components": ["giay_chung_sinh"],
-                "reasons": ["Ảnh giấy chứng sinh bị mờ, cần ảnh chụp rõ nét"],
-                "at": at(1),
-            },
-            headers=official("receiver"),
-        )
-        assert r.status_code == 200, r.text
+        # The commune's receiver finds it waiting in the console, opens the scans and asks for
+        # a clearer birth certificate (Mẫu 02).
+        await sign_in_official(desk, console, RECEIVER)
+        await tick(http, console, at(1))
+        await expect(desk.locator("#review-count")).to_have_text(re.compile(r"^[1-9]\d*$"))
+        await open_for_review(desk, console, code)
+        await expect(desk.locator("#applicant-table")).to_contain_text("Nguyễn Văn An")
+        scan = desk.locator('tr[data-component="giay_chung_sinh"] a.file-link')
+        await expect(scan).to_have_count(1)
+        opened = await desk.request.get(console + str(await scan.get_attribute("href")))
+        assert opened.status == 200 and await opened.body() == PNG
+        await desk.check("#missing_giay_chung_sinh")
+        await desk.fill("#reasons", "Ảnh giấy chứng sinh bị mờ, cần ảnh chụp rõ nét")
+        await desk.click("#supplement")
+        await expect(desk.locator("h1")).to_have_text("Đã yêu cầu bổ sung")
+        await expect(desk.locator("#print-supplement")).to_be_visible()
 
         await phone.reload()
         request = phone.locator("section[aria-labelledby=bo-sung]")
@@ -199,19 +245,17 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
         await phone.get_by_role("button", name="Gửi bổ sung").click()
         await expect(phone.get_by_text("Đã bổ sung hồ sơ")).to_be_visible()
 
-        r = await http.post(
-            f"{intake}/dossiers/{code}/accept", json={"at": at(2)}, headers=official("receiver")
+        # Back in the list with the clearer scan: the receiver accepts (Mẫu 01).
+        await tick(http, console, at(2))
+        await open_for_review(desk, console, code)
+        await expect(desk.locator('tr[data-component="giay_chung_sinh"]')).to_contain_text(
+            "(bổ sung)"
         )
-        assert r.status_code == 200, r.text
+        await desk.click("#accept")
+        await expect(desk.locator("h1")).to_have_text("Đã tiếp nhận hồ sơ")
+        await expect(desk.locator("#print-receipt")).to_be_visible()
 
-        async def case_open() -> bool:
-            # Workflow knows the online dossier from its submission (status 1, no steps);
-            # the case opens when the acceptance arrives.
-            r = await http.get(f"{workflow}/cases/{code}", headers=official())
-            return r.status_code == 200 and bool(r.json()["steps"])
-
-        assert await eventually(case_open)
-        case = (await http.get(f"{workflow}/cases/{code}", headers=official())).json()
+        case = await eventually(lambda: opened_case(http, workflow, code, official()))
         for _ in case["steps"]:
             r = await http.post(
                 f"{workflow}/cases/{code}/complete-step", json={"at": at(3)}, headers=official()

@@ -247,6 +247,28 @@ async def test_reports_per_procedure_non_geographic_and_tracking_book(
     assert sheet.max_row == 51
 
 
+async def test_online_share_by_procedure_counts_what_the_commune_received(
+    month: dict[str, Any], workflow: ServiceProcess
+) -> None:
+    async with httpx.AsyncClient(timeout=20) as http:
+        wf = Workflow.of(http, workflow, COMMUNE)
+        params = {"unit": COMMUNE, "from": MARCH[0], "to": MARCH[1]}
+        r = await http.get(f"{wf.url}/reports/channels", params=params, headers=wf.headers)
+    assert r.status_code == 200, r.text
+    expected: dict[str, tuple[int, int]] = {}
+    for plan in month["plans"]:
+        if plan.receiving_unit == COMMUNE:  # received at the neighbour: its figure, not ours
+            received, online = expected.get(plan.procedure.code, (0, 0))
+            expected[plan.procedure.code] = (received + 1, online + plan.online)
+    rows = {row["procedure_code"]: row for row in r.json()["procedures"]}
+    assert {code: (row["received"], row["online"]) for code, row in rows.items()} == expected
+    for code, row in rows.items():
+        received, online = expected[code]
+        assert row["online_share"] == round(100 * online / received, 2)
+        assert row["counter"] == received - online and row["postal"] == 0
+        assert [(m["month"], m["received"]) for m in row["months"]] == [("2024-03", received)]
+
+
 async def test_metrics_count_the_finished_and_open_dossiers(
     month: dict[str, Any], workflow: ServiceProcess
 ) -> None:

@@ -4,13 +4,14 @@ non-geographic intake report, on handmade snapshots with exact expected numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
 
 from motcua_platform.calendar import VN_TZ
-from motcua_platform.contracts.events import Timeliness
+from motcua_platform.contracts.events import Channel, Timeliness
 from motcua_workflow.domain import Case, CaseStatus
 from motcua_workflow.domain.reports import (
     CaseFacts,
@@ -18,6 +19,7 @@ from motcua_workflow.domain.reports import (
     classify_period,
     non_geographic_intake,
     rate_percent,
+    received_by_channel,
     summarize,
 )
 
@@ -257,3 +259,40 @@ def test_facts_of_a_case_use_the_original_due_and_the_open_pause(
 def test_unit_scope_may_be_one_code_or_several(scope: object) -> None:
     summary = summarize(HANDMADE, scope, *MARCH, AFTER_MARCH)  # type: ignore[arg-type]
     assert summary.processed == 10
+
+
+def test_online_share_by_procedure_and_month_counts_receipts_in_the_period() -> None:
+    due = vn(3, 20)
+    birth, marriage = "1.001193", "1.000894"
+    cases = [
+        replace(facts("a", vn(2, 29, 16), due, procedure=birth), channel=Channel.ONLINE),
+        replace(facts("b", vn(3, 1, 8), due, procedure=birth), channel=Channel.ONLINE),
+        replace(facts("c", vn(3, 4), due, procedure=birth), channel=Channel.COUNTER),
+        replace(facts("d", vn(3, 4), due, procedure=birth), channel=Channel.POSTAL),
+        replace(facts("e", vn(3, 31, 23, 59), due, procedure=birth), channel=Channel.ONLINE),
+        replace(facts("f", vn(3, 5), due, procedure=marriage), channel=Channel.COUNTER),
+        facts("g", vn(3, 6), due, procedure=marriage),  # an old row: channel unknown
+        replace(facts("h", vn(4, 1, 0, 0), due, procedure=marriage), channel=Channel.ONLINE),
+    ]
+    rows = {row.procedure_code: row.to_dict() for row in received_by_channel(cases, *MARCH)}
+    assert list(rows) == sorted(rows) == [marriage, birth]
+    assert rows[birth]["received"] == 4
+    assert (rows[birth]["online"], rows[birth]["counter"], rows[birth]["postal"]) == (2, 1, 1)
+    assert rows[birth]["online_share"] == 50.0
+    assert [m["month"] for m in rows[birth]["months"]] == ["2024-03"]
+    assert rows[marriage]["received"] == 1 and rows[marriage]["online_share"] == 0.0
+
+
+def test_online_share_trend_has_one_entry_per_month_with_receipts() -> None:
+    due = vn(5, 20)
+    cases = [
+        replace(facts("a", vn(1, 10), due), channel=Channel.COUNTER),
+        replace(facts("b", vn(1, 11), due), channel=Channel.COUNTER),
+        replace(facts("c", vn(3, 12), due), channel=Channel.ONLINE),
+        replace(facts("d", vn(3, 13), due), channel=Channel.COUNTER),
+        replace(facts("e", vn(4, 2), due), channel=Channel.ONLINE),
+    ]
+    (row,) = received_by_channel(cases, date(2024, 1, 1), date(2024, 4, 30))
+    months = [(m["month"], m["received"], m["online_share"]) for m in row.to_dict()["months"]]
+    assert months == [("2024-01", 2, 0.0), ("2024-03", 2, 50.0), ("2024-04", 1, 100.0)]
+    assert row.to_dict()["online_share"] == 40.0

@@ -56,3 +56,35 @@ def stacked_bars(
             x0 += w
     parts.append("</svg>")
     return "".join(parts)
+
+
+def sparkline(
+    title: str, values: Sequence[float | None], *, width: int = 120, height: int = 28
+) -> str:
+    """A small line of percentages (0–100) over equally spaced periods; a period without data
+    breaks the line. The figures themselves stand in the table beside it."""
+    step = width / max(len(values) - 1, 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="0" y1="{height - 1}" x2="{width}" y2="{height - 1}" stroke="#c9d1d9"/>',
+    ]
+    runs: list[list[str]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+            continue
+        y = (height - 2) - (height - 4) * min(max(value, 0.0), 100.0) / 100
+        runs[-1].append(f"{index * step:.1f},{y:.1f}")
+    for run in runs:
+        if len(run) > 1:
+            points = " ".join(run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="#1b6e3a" stroke-width="2"/>'
+            )
+        elif run:
+            cx, cy = run[0].split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="2" fill="#1b6e3a"/>')
+    parts.append("</svg>")
+    return "".join(parts)

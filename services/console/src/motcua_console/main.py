@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from motcua_console.backend import Backend
 from motcua_console.oidc import Provider
-from motcua_console.routes import auth, cases, documents, intake, leader
+from motcua_console.routes import auth, cases, documents, intake, leader, review
 from motcua_console.session import SignInRequired, current_official
 from motcua_console.settings import ConsoleSettings
 from motcua_console.web import render
@@ -104,7 +104,7 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
     app.mount(
         "/static", StaticFiles(directory=str(files("motcua_console") / "static")), name="static"
     )
-    for module in (auth, intake, cases, documents, leader):
+    for module in (auth, intake, review, cases, documents, leader):
         app.include_router(module.router)
     _install_error_pages(app)
 

@@ -4,7 +4,7 @@ state and the intake events it caused (the embedded outbox), through the platfor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -74,11 +74,22 @@ class DossierStore:
         return await self.aggregates.collection.find_one({"_id": code}, PUBLIC_FIELDS)
 
     async def queue(
-        self, *, unit_field: str, unit: str, status: int | None, limit: int, offset: int
+        self,
+        *,
+        unit_field: str,
+        unit: str,
+        status: int | None,
+        limit: int,
+        offset: int,
+        channels: Sequence[str] = (),
     ) -> tuple[list[dict[str, Any]], int]:
         query: dict[str, Any] = {unit_field: unit}
         if status is not None:
             query["status"] = status
+        if channels:
+            # A residue on the queue index (unit, status, submitted_at): the dossiers waiting for
+            # a decision in one unit are few, so no index of their own is worth its writes.
+            query["channel"] = {"$in": list(channels)}
         projection = {f: 1 for f in QUEUE_FIELDS}
         cursor = (
             self.aggregates.collection.find(query, projection)

@@ -26,11 +26,13 @@ from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.domain.reports import (
     CaseFacts,
     NonGeographicRow,
+    ProcedureChannels,
     ProcessingTime,
     Summary,
     average_processing_time,
     classify_period,
     non_geographic_intake,
+    received_by_channel,
     summarize,
 )
 from motcua_workflow.domain.status import CaseStatus
@@ -88,6 +90,7 @@ def refused_row(dossier: KnownDossier) -> dict[str, Any] | None:
         status=CaseStatus.REFUSED,
         finished_at=at,
         timeliness=Timeliness.ON_TIME,
+        channel=dossier.channel,
     )
     book = TrackingBookRow(
         code=dossier.code,
@@ -186,6 +189,16 @@ class FactsReadModel:
         query = {"unit_path": unit, "finished_at": {"$gte": start, "$lt": end}}
         rows = [facts_of(row) for row in await self._rows(query)]
         return list(average_processing_time(rows).values())
+
+    async def channels(
+        self, unit: str, period_from: date, period_to: date
+    ) -> list[ProcedureChannels]:
+        """The dossiers received at ``unit`` (its counter, its portal, its post) in the period,
+        per procedure, month and channel, on the (receiving unit, accepted_at) index."""
+        start, end = period_bounds(period_from, period_to)
+        query = {"receiving_unit_path": unit, "accepted_at": {"$gte": start, "$lt": end}}
+        rows = [facts_of(row) for row in await self._rows(query)]
+        return received_by_channel(rows, period_from, period_to)
 
     async def non_geographic(
         self, unit: str, period_from: date, period_to: date, at: datetime

@@ -4,6 +4,7 @@ and the complaints (PAKN) with their deadlines and an answer form."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ CHANNEL_SERIES = (
     ("online", "Trực tuyến", "#1b6e3a"),
     ("postal", "Bưu chính", "#8a5a00"),
 )
+TREND_MONTHS = 6
 LEVELS = (
     ("very_satisfied", "Rất hài lòng", "#1b6e3a"),
     ("satisfied", "Hài lòng", "#2b6cb0"),
@@ -75,6 +77,51 @@ def _intake_figures(items: list[dict[str, Any]], start: date, end: date) -> dict
     }
 
 
+def trend_months(end: date, count: int = TREND_MONTHS) -> list[date]:
+    """The first days of the ``count`` calendar months ending with ``end``'s month."""
+    first = end.year * 12 + end.month - 1 - (count - 1)
+    return [date((first + n) // 12, (first + n) % 12 + 1, 1) for n in range(count)]
+
+
+def online_by_procedure(
+    period: list[dict[str, Any]],
+    trend: list[dict[str, Any]],
+    months: list[date],
+    names: dict[str, str | None],
+) -> dict[str, Any]:
+    """The online share by procedure (QĐ 766 3.3) for the period — a chart of the channels and a
+    table — and each procedure's monthly share over the trend months, from workflow's
+    ``/reports/channels`` (which computes the shares; nothing is recounted here)."""
+    label = lambda code: f"{code} {names.get(code) or ''}".strip()  # noqa: E731
+    by_month = {row["procedure_code"]: {m["month"]: m for m in row["months"]} for row in trend}
+    keys = [f"{m:%Y-%m}" for m in months]
+    rows = []
+    for row in sorted(period, key=lambda r: (-r["received"], r["procedure_code"])):
+        shares = [
+            by_month.get(row["procedure_code"], {}).get(k, {}).get("online_share") for k in keys
+        ]
+        rows.append(
+            {
+                **row,
+                "name": names.get(row["procedure_code"]) or "",
+                "trend": [None if s is None else s / 100 for s in shares],
+                "sparkline": charts.sparkline(
+                    f"Tỷ lệ nộp trực tuyến theo tháng — {label(row['procedure_code'])}",
+                    shares,
+                ),
+            }
+        )
+    chart = charts.stacked_bars(
+        "Hồ sơ tiếp nhận theo thủ tục và kênh",
+        [
+            (label(r["procedure_code"]), {k: r.get(k, 0) for k, _, _ in CHANNEL_SERIES})
+            for r in rows
+        ],
+        CHANNEL_SERIES,
+    )
+    return {"rows": rows, "chart": chart, "months": [f"{m:%m/%Y}" for m in months]}
+
+
 @router.get("/leader", response_class=HTMLResponse, summary="Trang lãnh đạo")
 async def leader_page(
     p: Page = Depends(page),
@@ -94,6 +141,16 @@ async def leader_page(
     ratings = await p.get("feedback", "/ratings/summary", **period)
     listed = await p.get("intake", "/dossiers", unit=unit, limit=500)
     complaints = (await p.get("feedback", "/complaints", unit=unit))["items"]
+    months = trend_months(end)
+    channels, trend = await asyncio.gather(
+        p.get("workflow", "/reports/channels", **period),
+        p.get(
+            "workflow",
+            "/reports/channels",
+            unit=unit,
+            **{"from": months[0].isoformat(), "to": end.isoformat()},
+        ),
+    )
     units = await _supervised(p)
     names = {item["procedure_code"]: item.get("procedure_name") for item in listed["items"]}
     by_procedure: dict[str, Counter[str]] = defaultdict(Counter)
@@ -121,6 +178,7 @@ async def leader_page(
         ratings=ratings,
         sentence=presenting.commune_sentence(summary, ratings),
         intake=_intake_figures(listed["items"], start, end),
+        online=online_by_procedure(channels["procedures"], trend["procedures"], months, names),
         timeliness_chart=timeliness_chart,
         satisfaction_chart=satisfaction_chart,
         buckets=BUCKETS,

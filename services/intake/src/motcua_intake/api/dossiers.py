@@ -29,6 +29,7 @@ from motcua_intake.commands import (
 from motcua_intake.context import IntakeContext
 from motcua_intake.domain.dossier import Dossier
 from motcua_platform.auth import Principal
+from motcua_platform.contracts.events import Channel
 
 router = APIRouter(tags=["dossiers"])
 Handler = Callable[..., Awaitable[Dossier]]
@@ -169,6 +170,9 @@ async def list_dossiers(
     unit: str | None = Query(None, description="Agency code (default: the caller's unit)"),
     role: Literal["receiving", "competent"] = Query("receiving"),
     status: int | None = Query(None, ge=1, le=10),
+    channel: list[Channel] | None = Query(
+        None, description="Only these channels (repeat the parameter for several)"
+    ),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
     principal: Principal = Depends(official),
@@ -177,7 +181,12 @@ async def list_dossiers(
     unit = unit or principal.unit
     principal.require_unit(unit, "unit")
     items, total = await intake.store.queue(
-        unit_field=f"{role}_unit", unit=unit, status=status, limit=limit, offset=offset
+        unit_field=f"{role}_unit",
+        unit=unit,
+        status=status,
+        limit=limit,
+        offset=offset,
+        channels=[c.value for c in channel or ()],
     )
     return {
         "items": [queries.queue_item(item) for item in items],

@@ -98,6 +98,20 @@ async def processing_time(
     return {**period.to_dict(), "procedures": [row.to_dict() for row in rows]}
 
 
+@router.get(
+    "/channels", summary="Received per procedure, month and channel: the online share's trend"
+)
+async def channels(
+    request: Request,
+    period: ReportPeriod = Depends(report_period),
+) -> dict[str, Any]:
+    """Dossiers received at the unit in the period (accepted, or refused at intake), per
+    procedure and Vietnamese calendar month, by channel, with the online share (QĐ 766 3.3)."""
+    ctx = context(request)
+    rows = await ctx.facts.channels(period.unit, period.start, period.end)
+    return {**period.to_dict(), "procedures": [row.to_dict() for row in rows]}
+
+
 @router.get("/non-geographic", summary="Dossiers received for another unit's competence")
 async def non_geographic(
     request: Request,

@@ -20,7 +20,7 @@ request (the clock is stopped).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from motcua_platform.contracts.events import Timeliness
+from motcua_platform.calendar import VN_TZ
+from motcua_platform.contracts.events import Channel, Timeliness
 from motcua_platform.timeliness import (
     HOURS_PER_WORKING_DAY,
     counted_late_qd766,
@@ -60,6 +61,8 @@ class CaseFacts:
     supplement_count: int = 0
     processing_hours: float | None = None
     paused_since: datetime | None = None
+    # Kênh nộp; None in rows written before the field existed (the replay command fills it).
+    channel: Channel | None = None
 
     @classmethod
     def from_case(cls, case: Case) -> CaseFacts:
@@ -78,6 +81,7 @@ class CaseFacts:
             supplement_count=case.supplement_count,
             processing_hours=case.processing_hours,
             paused_since=pause.started_at if pause is not None else None,
+            channel=case.channel,
         )
 
     @property
@@ -319,13 +323,64 @@ def non_geographic_intake(
     return [row for row in rows if row.summary.processed]
 
 
+def _channel_figures(counts: Counter[str]) -> dict[str, Any]:
+    received = sum(counts.values())
+    online = counts[Channel.ONLINE.value]
+    return {
+        "received": received,
+        **{channel.value: counts[channel.value] for channel in Channel},
+        "online_share": rate_percent(_ratio(online, received)),
+    }
+
+
+@dataclass(frozen=True)
+class ProcedureChannels:
+    """The dossiers of one procedure received in a period, by channel, in total and per month
+    (Vietnamese calendar month ``YYYY-MM``): the online share of QĐ 766 indicator 3.3 and its
+    trend, by procedure."""
+
+    procedure_code: str
+    months: dict[str, Counter[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        total: Counter[str] = Counter()
+        for counts in self.months.values():
+            total.update(counts)
+        return {
+            "procedure_code": self.procedure_code,
+            **_channel_figures(total),
+            "months": [
+                {"month": month, **_channel_figures(counts)}
+                for month, counts in sorted(self.months.items())
+            ],
+        }
+
+
+def received_by_channel(
+    cases: Iterable[CaseFacts], period_from: date | datetime, period_to: date | datetime
+) -> list[ProcedureChannels]:
+    """Dossiers received in the period (accepted, or refused at intake) per procedure, month and
+    channel. A dossier counts in the month of its receipt; rows without a known channel (written
+    before the read model kept it) are left out rather than guessed."""
+    start, end = period_bounds(period_from, period_to)
+    grouped: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for facts in cases:
+        if facts.channel is None or not start <= facts.accepted_at < end:
+            continue
+        month = f"{facts.accepted_at.astimezone(VN_TZ):%Y-%m}"
+        grouped[facts.procedure_code][month][Channel(facts.channel).value] += 1
+    return [ProcedureChannels(code, dict(months)) for code, months in sorted(grouped.items())]
+
+
 __all__ = [
     "CaseFacts",
     "NonGeographicRow",
+    "ProcedureChannels",
     "ProcessingTime",
     "Summary",
     "average_processing_time",
     "non_geographic_intake",
     "rate_percent",
+    "received_by_channel",
     "summarize",
 ]
