@@ -127,6 +127,11 @@ async def read_as_users(http: httpx.AsyncClient, stack: Stack, day: str) -> None
     workflow, intake, feedback = (stack.url(s) for s in ("workflow", "intake", "feedback"))
     reads = [
         (f"{workflow}/tasks", {"unit": COMMUNE}, auth(OFFICIALS, COMMUNE)),
+        (
+            f"{workflow}/tasks",
+            {"unit": COMMUNE, "procedure": BIRTH_REGISTRATION, "status": 4, "step": 1},
+            auth(OFFICIALS, COMMUNE),
+        ),
         (f"{workflow}/reports/summary", month, leader),
         (f"{workflow}/reports/processing-time", month, leader),
         (f"{workflow}/reports/non-geographic", month, leader),

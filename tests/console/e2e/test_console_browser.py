@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from support.console import CHROMIUM, SignIn, scenario_start, tick_all
 from support.stack import Stack, auth, kiosk_link
 
@@ -101,6 +104,11 @@ async def test_a_dossier_goes_from_counter_to_rating_through_the_console(
     await receiver.press("#id_text", "Enter")
     await expect(receiver.locator("#applicant-table")).to_contain_text("Nguyễn Văn An")
     await expect(receiver.locator("#applicant-table")).to_contain_text("14/03/2003")
+    # The citizen's earlier dossier at this unit is listed (code, procedure, status, date).
+    earlier = receiver.locator(f'#earlier-dossiers tr[data-code="{later}"]')
+    await expect(earlier).to_contain_text("1.004222")
+    await expect(earlier).to_contain_text("Được tiếp nhận")
+    await expect(earlier).to_contain_text(f"{START[8:10]}/{START[5:7]}/{START[:4]}")
     assert CITIZEN not in receiver.url
     await receiver.fill("#procedure_filter", "1.001193")
     await receiver.press("#procedure_filter", "Enter")
@@ -127,6 +135,9 @@ async def test_a_dossier_goes_from_counter_to_rating_through_the_console(
     await expect(first).to_have_attribute("data-code", code)
     await shot(receiver, "04-queue-receiver")
     await complete_current_step(receiver, console, code, "05-case-receiver")
+    # The step table and the timeline name the official, not the provider's subject id.
+    await expect(receiver.locator("#steps tbody tr").first).to_contain_text("Lê Thị Thu")
+    await expect(receiver.locator("#timeline")).to_contain_text("— Lê Thị Thu")
     await receiver.click("#logout")
     await expect(receiver.locator("#login")).to_be_visible(timeout=30_000)
     await receiver.goto(console + "/")
@@ -249,3 +260,119 @@ async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
             )
         ).json()
     assert case["steps"][0]["completed_at"] is not None
+
+
+async def _case(stack: Stack, code: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=30) as http:
+        r = await http.get(f"{stack.url('workflow')}/cases/{code}", headers=auth("leader", COMMUNE))
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def _opened(page: Page, link: str) -> Page:
+    async with page.context.expect_page() as opened:
+        await page.click(link)
+    printed = await opened.value
+    await printed.wait_for_load_state()
+    return printed
+
+
+async def test_supplement_extension_stop_refusal_and_a_complaint_answer_through_the_console(
+    console_stack: Stack, sign_in: SignIn
+) -> None:
+    """The leader's other actions on cases, the counter's refusal (Mẫu 03) and the answer to a
+    complaint: each leaves what the official must see afterwards."""
+    stack = console_stack
+    console = stack.url("console")
+    await tick_all(stack, START)
+    waiting, extended, stopped = [await other_dossier(stack) for _ in range(3)]
+    leader = await sign_in("lanhdao.bmt")
+    await until_listed(leader, f"{console}/queue?role=all", stopped)
+
+    # Request a supplement while processing: the clock stops, the case says so.
+    await complete_current_step(leader, console, waiting, "30-case-before-supplement")
+    await expect(leader.locator("#case-status")).to_have_text("Đang xử lý")
+    await leader.fill("#supplement-reason", "Thiếu bản sao giấy xác nhận cư trú")
+    await leader.click("#do-request_supplement")
+    await expect(leader.locator("#case-status")).to_have_text("Yêu cầu bổ sung giấy tờ")
+    await expect(leader.locator("#timeline")).to_contain_text(
+        "Tạm dừng: Thiếu bản sao giấy xác nhận cư trú"
+    )
+    await expect(leader.locator("#do-request_supplement")).to_have_count(0)
+    await shot(leader, "31-case-supplement-requested")
+
+    # Extend once, with the Mẫu 04 preview; the apology letter prints with the reason.
+    due = datetime.fromisoformat((await _case(stack, extended))["due_at"]).astimezone(VN_TZ)
+    new_day = WorkingCalendar().next_working_day(due.date())
+    await leader.goto(f"{console}/cases/{extended}")
+    await leader.click("#form-extend summary")
+    preview = leader.locator("#form-extend .preview")
+    await expect(preview).to_contain_text(extended)
+    await expect(preview).to_contain_text("xin lỗi Ông/Bà Nguyễn Văn An")
+    await shot(leader, "32-case-extend-preview")
+    await leader.fill("#extend-reason", "Cần xác minh thông tin tại nơi cư trú trước đây")
+    await leader.fill("#new_due_at", new_day.isoformat())
+    await leader.click("#do-extend")
+    facts = leader.locator("#h-facts + dl")
+    await expect(facts).to_contain_text(f"{new_day:%d/%m/%Y} 17:00 (đã gia hạn)")
+    await expect(leader.locator("#form-extend")).to_have_count(0)  # only one extension
+    letter = await _opened(leader, "text=Văn bản xin lỗi, gia hạn (Mẫu 04)")
+    await expect(letter.locator("body")).to_contain_text(extended)
+    await expect(letter.locator("body")).to_contain_text("xác minh thông tin tại nơi cư trú")
+    await shot(letter, "33-mau-04")
+    await letter.close()
+
+    # Stop with Mẫu 05: the case is closed, no action left, the notice prints.
+    await leader.goto(f"{console}/cases/{stopped}")
+    await leader.click("#form-stop summary")
+    await leader.fill("#stop-reason", "Công dân đề nghị dừng để bổ sung hồ sơ khác")
+    await leader.click("#do-stop")
+    await expect(leader.locator("#case-status")).to_have_text("Dừng xử lý")
+    await expect(leader.locator("#no-actions")).to_be_visible()
+    notice = await _opened(leader, "text=Thông báo dừng (Mẫu 05)")
+    await expect(notice.locator("body")).to_contain_text(stopped)
+    await expect(notice.locator("body")).to_contain_text("đề nghị dừng để bổ sung hồ sơ khác")
+    await shot(notice, "34-mau-05")
+    await notice.close()
+    await leader.goto(f"{console}/queue?role=all")
+    await expect(leader.locator(f'tr[data-code="{stopped}"]')).to_have_count(0)
+    await expect(leader.locator(f'tr[data-code="{extended}"]')).to_have_count(1)
+
+    # A complaint (PAKN) filed by a citizen is answered from the leader's page.
+    topic = f"Thái độ phục vụ tại quầy {uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(timeout=30) as http:
+        r = await http.post(
+            f"{stack.url('feedback')}/complaints",
+            json={
+                "topic": topic,
+                "content": "Cán bộ hướng dẫn chưa rõ ràng.",
+                "contact": {"full_name": "Trần Văn Bình", "phone": "0905123456"},
+                "unit": COMMUNE,
+            },
+        )
+    assert r.status_code == 201, r.text
+    await leader.goto(f"{console}/leader")
+    row = leader.locator("#complaints tbody tr", has_text=topic)
+    await expect(row).to_contain_text("Trong hạn")
+    await row.locator("textarea").fill("Đơn vị đã nhắc nhở cán bộ và xin lỗi ông/bà.")
+    await row.get_by_role("button", name="Gửi trả lời").click()
+    answered = leader.locator("#complaints tbody tr", has_text=topic)
+    await expect(answered).to_contain_text("Đã trả lời")
+    await expect(answered.locator("textarea")).to_have_count(0)
+    await shot(leader, "35-leader-pakn-answered")
+
+    # At the counter: a dossier refused with reasons (Mẫu 03), printed in one click.
+    receiver = await sign_in("tiepnhan.bmt")
+    await receiver.fill("#id_text", CITIZEN)
+    await receiver.press("#id_text", "Enter")
+    await expect(receiver.locator("#applicant-table")).to_contain_text("Nguyễn Văn An")
+    await receiver.fill("#procedure_filter", "1.001193")
+    await receiver.press("#procedure_filter", "Enter")
+    await expect(receiver.locator("#components")).to_be_visible()
+    await receiver.fill("#reasons", "Thủ tục không thuộc thẩm quyền giải quyết của phường")
+    await receiver.click("#refuse")
+    await expect(receiver.locator("#dossier-status")).to_have_text("Không được tiếp nhận")
+    refusal = await _opened(receiver, "#print-refusal")
+    await expect(refusal.locator("body")).to_contain_text("không thuộc thẩm quyền")
+    await shot(refusal, "36-mau-03")
+    await refusal.close()

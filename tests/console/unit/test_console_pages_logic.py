@@ -12,6 +12,7 @@ from motcua_console.reference import Recent, most_used_first
 from motcua_console.routes.auth import _local
 from motcua_console.routes.cases import allowed_actions
 from motcua_console.session import Official
+from motcua_console.timeline import case_timeline, official_names
 from motcua_platform.auth import Principal
 
 
@@ -142,3 +143,29 @@ def test_procedures_most_used_at_the_unit_come_first() -> None:
     recent = [{"procedure_code": "2.000635"}] * 3 + [{"procedure_code": "1.001193"}]
     order = [p["code"] for p in most_used_first(catalogue, recent)]
     assert order == ["2.000635", "1.001193", "1.000894"]
+
+
+def test_steps_and_timeline_name_the_officials_the_case_recorded() -> None:
+    case = {
+        "accepted_at": "2026-03-04T08:15:00+07:00",
+        "steps": [
+            {
+                "index": 0,
+                "name": "Tiếp nhận",
+                "started_at": "2026-03-04T08:15:00+07:00",
+                "completed_at": "2026-03-04T09:00:00+07:00",
+                "completed_by": "5f0c-uuid-of-thu",
+                "completed_by_name": "Lê Thị Thu",
+                "timeliness": "early",
+            },
+            {
+                "index": 1,
+                "name": "Thẩm định",
+                "started_at": "2026-03-04T09:00:00+07:00",
+                "assignee": "5f0c-uuid-of-thu",
+            },
+        ],
+    }
+    assert official_names(case) == {"5f0c-uuid-of-thu": "Lê Thị Thu"}
+    done = [text for _, text in case_timeline(case) if text.startswith("Hoàn thành")]
+    assert done == ["Hoàn thành bước 1: Tiếp nhận (trước hạn) — Lê Thị Thu"]

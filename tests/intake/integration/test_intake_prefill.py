@@ -66,6 +66,7 @@ async def test_citizen_missing_from_the_registry_is_typed_once_then_prefilled(
     r = await intake.submit(day, hour="09:00", applicant=typed, documents=NEWCOMER_DOCUMENTS)
     assert r.status_code == 201, r.text
     assert r.json()["prefilled_fields"] == []
+    first = r.json()["code"]
 
     # Her next dossier takes the details from the earlier one.
     r = await intake.submit(
@@ -73,11 +74,19 @@ async def test_citizen_missing_from_the_registry_is_typed_once_then_prefilled(
     )
     assert r.status_code == 201, r.text
     assert set(r.json()["prefilled_fields"]) == set(typed) - {"personal_id"}
+    second = r.json()["code"]
 
     r = await intake.http.get(f"/citizens/{NEWCOMER}", headers=official())
     assert r.status_code == 200
     assert r.json()["in_registry"] is False
     assert r.json()["sources"]["full_name"] == "earlier_dossier"
+    # The counter sees her earlier dossiers, newest first; another commune's counter does not.
+    earlier = r.json()["earlier_dossiers"]
+    assert [d["code"] for d in earlier] == [second, first]
+    assert earlier[0]["procedure_code"] == "1.001193" and earlier[0]["status"] == 2
+    assert earlier[0]["submitted_at"].startswith(day.isoformat())
+    elsewhere = await intake.http.get(f"/citizens/{NEWCOMER}", headers=official("H15.01.38"))
+    assert elsewhere.status_code == 200 and elsewhere.json()["earlier_dossiers"] == []
 
 
 async def test_citizen_lookup_is_logged_without_the_personal_id(intake: Intake) -> None:

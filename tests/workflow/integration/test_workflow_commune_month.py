@@ -180,6 +180,38 @@ async def test_the_work_queue_lists_the_open_cases_most_urgent_first_in_pages(
     assert [item["code"] for item in by_role["items"]] == open_codes[:1]
 
 
+async def test_the_work_queue_filters_by_procedure_status_and_step_in_the_query(
+    month: dict[str, Any], workflow: ServiceProcess
+) -> None:
+    open_codes = [p.code for p in month["plans"] if p.outcome == "open"]
+    async with httpx.AsyncClient(timeout=20) as http:
+        wf = Workflow.of(http, workflow, COMMUNE)
+
+        async def codes(**filters: Any) -> list[str]:
+            params = {"unit": COMMUNE, "at": iso(REPORT_AT), **filters}
+            r = await http.get(f"{wf.url}/tasks", params=params, headers=wf.headers)
+            assert r.status_code == 200, r.text
+            return [item["code"] for item in r.json()["items"]]
+
+        assert await codes(procedure=MARITAL.code) == open_codes
+        assert await codes(procedure=RESIDENCE.code) == []  # all finished: no task left
+        assert await codes(step=1) == open_codes[:1]  # the one gone on to appraisal
+        assert await codes(step=0, procedure=MARITAL.code) == open_codes[1:]
+        assert await codes(status=4) == open_codes[:1]  # đang xử lý after its first step
+        assert await codes(status=10) == []
+        paged = await http.get(
+            f"{wf.url}/tasks",
+            params={"unit": COMMUNE, "step": 0, "limit": 1, "at": iso(REPORT_AT)},
+            headers=wf.headers,
+        )
+        assert [i["code"] for i in paged.json()["items"]] == open_codes[1:2]
+        assert paged.json()["next_cursor"]
+        bad = await http.get(
+            f"{wf.url}/tasks", params={"unit": COMMUNE, "status": 0}, headers=wf.headers
+        )
+        assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "query.status"
+
+
 async def test_reports_per_procedure_non_geographic_and_tracking_book(
     month: dict[str, Any], workflow: ServiceProcess
 ) -> None:

@@ -107,6 +107,23 @@ def test_control_sheet_lists_each_hand_over_with_time_and_timeliness(
     assert "3 ngày làm việc" in html
 
 
+def test_control_sheet_and_steps_name_the_official_as_the_token_named_them(
+    make_case: MakeCase, specialist: Actor
+) -> None:
+    case = make_case(CODE)
+    named = Actor("8d1c0f5e-receiver", "H15.50.05", frozenset({"receiver"}), "Lê Thị Thu")
+    case.complete_step(named, vn(4, 25, 10, 5), handed_to=specialist.id)
+    case.complete_step(specialist, vn(4, 26, 10), handed_to="leader.hung")  # no name given
+    assert case.steps[0].completed_by == "8d1c0f5e-receiver"
+    assert case.steps[0].completed_by_name == "Lê Thị Thu"
+    assert case.steps[1].completed_by_name is None
+    reloaded = Case.from_document(case.to_document(), case.calendar)
+    assert reloaded.control_sheet[0].from_person_name == "Lê Thị Thu"
+    html = render_control_sheet(reloaded)
+    assert "Người giao: Lê Thị Thu" in html and "8d1c0f5e" not in html
+    assert f"Người giao: {specialist.id}" in html  # without a name, the identifier
+
+
 def test_control_sheet_of_a_fresh_case_says_nothing_was_handed_over(make_case: MakeCase) -> None:
     assert "Chưa có lần giao, nhận hồ sơ nào" in render_control_sheet(make_case())
 

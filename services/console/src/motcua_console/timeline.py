@@ -20,10 +20,12 @@ def case_timeline(case: dict[str, Any]) -> list[tuple[str, str]]:
         add(step.get("started_at"), f"Bắt đầu bước {step['index'] + 1}: {step['name']}")
         if step.get("completed_at"):
             judged = TIMELINESS_LABELS.get(step.get("timeliness") or "", "")
+            who = step.get("completed_by_name")
             add(
                 step["completed_at"],
                 f"Hoàn thành bước {step['index'] + 1}: {step['name']}"
-                + (f" ({judged.lower()})" if judged else ""),
+                + (f" ({judged.lower()})" if judged else "")
+                + (f" — {who}" if who else ""),
             )
     for pause in case.get("pauses") or []:
         add(pause.get("started_at"), f"Tạm dừng: {pause.get('reason', '')}")
@@ -35,3 +37,13 @@ def case_timeline(case: dict[str, Any]) -> list[tuple[str, str]]:
     add(case.get("stopped_at"), f"Dừng giải quyết (Mẫu 05): {case.get('stop_reason') or ''}")
     events.sort(key=lambda item: parse_instant(item[0]) or 0)  # type: ignore[arg-type,return-value]
     return events
+
+
+def official_names(case: dict[str, Any]) -> dict[str, str]:
+    """The officials' display names the case recorded (each with the step they completed), by
+    identifier: a later step assigned to one of them shows the name too."""
+    return {
+        step["completed_by"]: step["completed_by_name"]
+        for step in case.get("steps") or []
+        if step.get("completed_by") and step.get("completed_by_name")
+    }

@@ -46,7 +46,37 @@ async def citizen(
         "in_registry": record is not None,
         "applicant": applicant,
         "sources": source_of,
+        "earlier_dossiers": await earlier_dossiers(intake, key, official),
     }
+
+
+EARLIER_SHOWN = 10
+
+
+async def earlier_dossiers(
+    intake: IntakeContext, applicant_key: str, official: Principal
+) -> list[dict[str, Any]]:
+    """The citizen's latest dossiers that the official's units received or decide (another
+    commune's stay out of sight, as ``GET /dossiers/{code}`` refuses them), newest first."""
+    found = await intake.store.of_applicant(applicant_key, limit=EARLIER_SHOWN * 5)
+    shown = [
+        doc
+        for doc in found
+        if official.can_access(doc.get("receiving_unit"))
+        or official.can_access(doc.get("competent_unit"))
+    ][:EARLIER_SHOWN]
+    return [
+        {
+            "code": doc["code"],
+            "procedure_code": doc.get("procedure_code"),
+            "procedure_name": doc.get("procedure_name"),
+            "status": int(doc["status"]),
+            "status_label": DossierStatus(doc["status"]).label,
+            "submitted_at": iso(doc.get("submitted_at")),
+            "accepted_at": iso(doc.get("accepted_at")),
+        }
+        for doc in shown
+    ]
 
 
 async def read_dossier(

@@ -109,6 +109,18 @@ class DossierStore:
         total = await self.aggregates.collection.count_documents(query)
         return items, total
 
+    async def of_applicant(self, applicant_key: str, *, limit: int) -> list[dict[str, Any]]:
+        """A citizen's dossiers by their pseudonymous key, newest first (the ``by_citizen``
+        index), with the queue's fields only."""
+        cursor = (
+            self.aggregates.collection.find(
+                {"applicant_key": applicant_key}, {f: 1 for f in QUEUE_FIELDS}
+            )
+            .sort("submitted_at", DESCENDING)
+            .limit(limit)
+        )
+        return list(await cursor.to_list(None))
+
 
 QUEUE_FIELDS = (
     "code",

@@ -34,6 +34,12 @@ INDEXES = [
         name="queue_role",
     ),
     IndexSpec(CASES, (("task_assignee", 1), ("task_due", 1), ("_id", 1)), name="queue_assignee"),
+    # The queue's filters: one procedure of a unit (status and step narrow it further).
+    IndexSpec(
+        CASES,
+        (("task_unit_path", 1), ("procedure_code", 1), ("task_due", 1), ("_id", 1)),
+        name="queue_procedure",
+    ),
     # Deadline scanner: the next warning or overdue instant of open cases. The equality on
     # ``open`` lets the local server (which pushes down equalities, not ranges) use an index too.
     IndexSpec(CASES, (("open", 1), ("alarm_at", 1)), name="scanner_open"),
@@ -136,6 +142,7 @@ class CaseStore:
             "task_unit_path": unit_path(task.unit) if task else [],
             "task_role": task.role if task else None,
             "task_assignee": task.assignee if task else None,
+            "task_step": case.current_step.index if task and case.current_step else None,
             # Ordering by the legal due time puts overdue cases first, then the nearest due.
             "task_due": case.original_due_at if task else None,
         }
@@ -180,5 +187,6 @@ def _no_work() -> dict[str, Any]:
         "task_unit_path": [],
         "task_role": None,
         "task_assignee": None,
+        "task_step": None,
         "task_due": None,
     }

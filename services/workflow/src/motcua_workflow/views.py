@@ -9,10 +9,16 @@ from enum import Enum
 from typing import Any
 
 from motcua_platform.instants import at_rest as instant
-from motcua_platform.timeliness import OpenTimeliness, Timeliness, finish_timeliness
+from motcua_platform.timeliness import (
+    OpenTimeliness,
+    Timeliness,
+    finish_timeliness,
+    open_timeliness,
+)
 from motcua_workflow.domain import Case, codec
 from motcua_workflow.domain.known import KnownDossier
-from motcua_workflow.store import task_of
+from motcua_workflow.domain.status import CaseStatus
+from motcua_workflow.store import in_warning_window, task_of
 
 
 def plain(value: Any) -> Any:
@@ -117,3 +123,98 @@ def task_item(case: Case, at: datetime) -> dict[str, Any]:
         "extended": case.extended,
         "accepted_at": plain(case.accepted_at),
     }
+
+
+# What a work-queue line reads of a case document: the case's own fields and the store's derived
+# ones, not the whole aggregate (its events and history are most of the document).
+QUEUE_LINE_FIELDS = {
+    name: 1
+    for name in (
+        "procedure_code",
+        "procedure_name",
+        "status",
+        "status_name",
+        "task_action",
+        "task_unit_path",
+        "task_role",
+        "task_assignee",
+        "steps",
+        "due_at",
+        "original_due_at",
+        "extended",
+        "accepted_at",
+        "finished_at",
+        "timeliness",
+        "supplement_count",
+        "paused_since",
+        "warn_at",
+    )
+}
+
+
+def queue_line(doc: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """One line of ``GET /tasks`` from a case document projected to :data:`QUEUE_LINE_FIELDS`,
+    equal to :func:`task_item` of the case with its ``due_soon`` (the store writes the derived
+    fields from the same case in the same update), without decoding the whole aggregate."""
+    when = lambda name: instant(doc[name]) if doc.get(name) else None  # noqa: E731
+    original_due = instant(doc["original_due_at"])
+    paused_since = when("paused_since")
+    supplements = int(doc.get("supplement_count") or 0)
+    finished_at = when("finished_at")
+    if finished_at is not None:
+        decided = Timeliness(doc["timeliness"]) if doc.get("timeliness") else None
+        late = (
+            finish_timeliness(
+                finished_at, original_due, supplement_count=supplements, decided=decided
+            )
+            is Timeliness.LATE
+        )
+        state = OpenTimeliness.OVERDUE if late else OpenTimeliness.WITHIN
+    elif CaseStatus(doc["status"]).is_open:
+        state = open_timeliness(
+            original_due, at, paused_since=paused_since, supplement_count=supplements
+        )
+    else:
+        state = OpenTimeliness.WITHIN
+    step = next(  # the current step: started, not completed (``Step.is_current``)
+        (s for s in doc.get("steps") or [] if s.get("started_at") and not s.get("completed_at")),
+        None,
+    )
+    task = doc.get("task_action")
+    due_soon = (
+        state is OpenTimeliness.WITHIN
+        and CaseStatus(doc["status"]).is_open
+        and in_warning_window(
+            when("warn_at"),
+            at,
+            paused=paused_since is not None,
+            extended=bool(doc.get("extended")),
+        )
+    )
+    return {
+        "code": doc["_id"],
+        "procedure_code": doc["procedure_code"],
+        "procedure_name": doc.get("procedure_name"),
+        "status": int(doc["status"]),
+        "status_name": doc.get("status_name"),
+        "action": task,
+        "unit": (doc.get("task_unit_path") or [None])[-1] if task else None,
+        "role": doc.get("task_role") if task else None,
+        "step": None if step is None else step["index"],
+        "step_name": None if step is None else step["name"],
+        "assignee": doc.get("task_assignee") if task else None,
+        "due_at": plain(when("due_at")),
+        "original_due_at": plain(original_due),
+        "appointment_at": plain(when("due_at")),
+        "legal_due_at": plain(original_due),
+        "step_due_at": None if step is None else plain(when_of(step, "due_at")),
+        "state": state.value,
+        "extended": bool(doc.get("extended")),
+        "accepted_at": plain(when("accepted_at")),
+        "due_soon": due_soon,
+    }
+
+
+def when_of(record: dict[str, Any], name: str) -> datetime | None:
+    value = record.get(name)
+    return instant(value) if isinstance(value, datetime) else None

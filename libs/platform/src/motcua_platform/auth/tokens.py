@@ -110,7 +110,7 @@ class TokenVerifier:
             subject=str(claims["sub"]),
             unit=unit,
             roles=frozenset(r for r in roles if r in ROLES),
-            name=claims.get("name"),
+            name=claims.get("name") or claims.get("preferred_username"),
         )
 
 

@@ -302,6 +302,9 @@ class CaseStepCompleted(CaseEventData):
     allotted_hours: float = Field(ge=0, description="Working hours allotted to the step")
     timeliness: Timeliness = Field(description="The step against its own due instant")
     completed_by: str | None = None
+    completed_by_name: str | None = Field(
+        default=None, description="Display name of the official, as their token gave it"
+    )
     handed_to: str | None = Field(default=None, description="Who receives the dossier next")
     to_unit: str | None = Field(default=None, description="The unit that receives it next")
     step_due_at: AwareDatetime | None = Field(default=None, description="Due instant of the step")

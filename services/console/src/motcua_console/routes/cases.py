@@ -4,13 +4,15 @@ now, and the return counter."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from motcua_console import presenting
+from motcua_console.routes.intake import procedure_catalogue
 from motcua_console.session import Official, check_csrf, require_roles
-from motcua_console.timeline import case_timeline
+from motcua_console.timeline import case_timeline, official_names
 from motcua_console.web import Page, page
 from motcua_platform.auth.roles import CASE_WORKERS, READERS
 from motcua_platform.errors import ApiError
@@ -18,6 +20,7 @@ from motcua_platform.errors import ApiError
 router = APIRouter()
 OFFICIALS = READERS
 PRINTABLE = {"control-sheet", "apology-letter", "stop-notice"}
+QUEUE_PAGE = 50  # most urgent first: the rest is one "next page" away
 
 
 def _lines(p: Page, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -26,16 +29,23 @@ def _lines(p: Page, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return items
 
 
-async def _tasks(p: Page, **filters: Any) -> list[dict[str, Any]]:
+async def _tasks(p: Page, *, limit: int, **filters: Any) -> dict[str, Any]:
+    """One page of the unit's work queue; workflow applies the filters in its query."""
     answer = await p.get(
         "workflow",
         "/tasks",
         unit=p.official.principal.unit,
-        limit=200,
+        limit=limit,
         at=p.backend.at(),
         **filters,
     )
-    return _lines(p, answer["items"])
+    _lines(p, answer["items"])
+    return dict(answer)
+
+
+def _number(value: str | None) -> int | None:
+    """A filter's number from the form; an empty choice ("Tất cả") is no filter."""
+    return int(value) if value and value.strip().isdigit() else None
 
 
 @router.get("/queue", response_class=HTMLResponse, summary="Danh sách việc cần làm")
@@ -44,31 +54,48 @@ async def queue(
     procedure: str | None = None,
     role: str | None = None,
     assignee: str | None = None,
-    status: int | None = None,
+    status: str | None = None,
+    step: str | None = None,
     state: str | None = None,
+    cursor: str | None = None,
 ) -> Response:
     require_roles(p.official, *OFFICIALS)
     if role is None:  # a specialist's or a leader's own work first; "all" shows every line
         own = [r for r in ("specialist", "leader") if p.official.has_any(r)]
         role = own[0] if len(own) == 1 and not p.official.has_any("receiver") else "all"
-    items = await _tasks(p, role=None if role == "all" else role, assignee=assignee or None)
-    every = items
-    items = [
-        item
-        for item in items
-        if (not procedure or item["procedure_code"] == procedure)
-        and (status is None or item["status"] == status)
-        and (not state or item["colour"] == state)
-    ]
-    procedures = sorted({(i["procedure_code"], i["procedure_name"]) for i in every})
-    filters = {
-        "procedure": procedure,
+    filters: dict[str, Any] = {
+        "procedure": procedure or None,
         "role": role,
-        "assignee": assignee,
-        "status": status,
-        "state": state,
+        "assignee": assignee or None,
+        "status": _number(status),
+        "step": _number(step),
+        "state": state or None,
     }
-    return p.render("queue.html", items=items, procedures=procedures, filters=filters)
+    shown_step = filters["step"]  # numbered from 1 on the screen, from 0 by workflow
+    answer = await _tasks(
+        p,
+        limit=QUEUE_PAGE,
+        cursor=cursor or None,
+        procedure=filters["procedure"],
+        assignee=filters["assignee"],
+        status=filters["status"],
+        step=shown_step - 1 if shown_step else None,
+        role=None if role == "all" else role,
+    )
+    items = answer["items"]
+    if filters["state"]:  # the colour follows the clock, not a stored field: it narrows the page
+        items = [item for item in items if item["colour"] == filters["state"]]
+    next_url = None
+    if answer.get("next_cursor"):
+        kept = {k: v for k, v in filters.items() if v is not None}
+        next_url = "/queue?" + urlencode({**kept, "cursor": answer["next_cursor"]})
+    return p.render(
+        "queue.html",
+        items=items,
+        procedures=await procedure_catalogue(p),
+        filters=filters,
+        next_url=next_url,
+    )
 
 
 def allowed_actions(official: Official, case: dict[str, Any]) -> list[str]:
@@ -110,6 +137,7 @@ async def case_page(code: str, p: Page = Depends(page)) -> Response:
         dossier=dossier,
         actions=allowed_actions(p.official, case),
         timeline=case_timeline(case),
+        names=official_names(case),
         colour=presenting.deadline_state(case.get("state"), case.get("due_soon")),
     )
 
@@ -178,7 +206,7 @@ async def returns(p: Page = Depends(page)) -> Response:
     """Dossiers whose result waits at this unit's counter: decided (to hand over), or at the
     receiver's last step (vào sổ) or waiting for the decision."""
     require_roles(p.official, "receiver")
-    items = await _tasks(p)
+    items = (await _tasks(p, limit=200))["items"]
     ready = [
         i
         for i in items

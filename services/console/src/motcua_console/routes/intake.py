@@ -31,16 +31,22 @@ CATALOGUE = Recent(ttl_seconds=300)
 ORDER = Recent(ttl_seconds=60)
 
 
-async def _procedures(p: Page) -> list[dict[str, Any]]:
-    """The catalogue, those most used at this unit first, then by code."""
-    unit = p.official.principal.unit
+async def procedure_catalogue(p: Page) -> list[dict[str, Any]]:
+    """The procedure catalogue (public), kept for a few minutes."""
 
     async def catalogue() -> list[dict[str, Any]]:
         return list((await p.get("intake", "/procedures"))["items"])
 
+    return list(await CATALOGUE.get("all", catalogue))
+
+
+async def _procedures(p: Page) -> list[dict[str, Any]]:
+    """The catalogue, those most used at this unit first, then by code."""
+    unit = p.official.principal.unit
+
     async def ordered() -> list[dict[str, Any]]:
         recent = await p.get("intake", "/dossiers", unit=unit, limit=200)
-        return most_used_first(await CATALOGUE.get("all", catalogue), recent["items"])
+        return most_used_first(await procedure_catalogue(p), recent["items"])
 
     return list(await ORDER.get(unit, ordered))
 

@@ -22,7 +22,7 @@ def context(request: Request) -> WorkflowContext:
 
 
 def actor(principal: Principal) -> Actor:
-    return Actor(principal.subject, principal.unit, principal.roles)
+    return Actor(principal.subject, principal.unit, principal.roles, principal.name)
 
 
 def competent_scope(principal: Principal) -> Guard:

@@ -1,4 +1,5 @@
-"""Who performs a command: an official identified by the token's subject, unit and roles."""
+"""Who performs a command: an official identified by the token's subject, unit and roles, with
+the display name it gives (recorded with the step, so that screens and forms show a name)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class Actor:
     id: str
     unit: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    name: str | None = None  # the display name the identity provider gives, if any
 
     def has_role(self, role: str) -> bool:
         """Whether the token grants ``role``."""

@@ -237,6 +237,7 @@ class Case(CaseState):
                 allotted_hours=step.hours,
                 timeliness=classify_finish(at, step.due_at),
                 completed_by=actor.id,
+                completed_by_name=actor.name,
                 handed_to=handed_to,
                 to_unit=following.unit if following else self.receiving_unit,
                 step_due_at=step.due_at,

@@ -28,6 +28,7 @@ class Step:
     due_at: datetime | None = None
     completed_at: datetime | None = None
     completed_by: str | None = None
+    completed_by_name: str | None = None
     timeliness: Timeliness | None = None
 
     @property
@@ -71,3 +72,4 @@ class HandOver:
     at: datetime
     timeliness: Timeliness
     step_name: str = ""
+    from_person_name: str | None = None

@@ -209,6 +209,7 @@ class CaseState:
         at = instant(event.at)
         step.completed_at = at
         step.completed_by = event.completed_by
+        step.completed_by_name = event.completed_by_name
         # An unassigned step is claimed by whoever completes it (the event names them).
         step.assignee = step.assignee or event.assignee
         step.timeliness = event.timeliness
@@ -225,6 +226,7 @@ class CaseState:
                 at=at,
                 timeliness=event.timeliness,
                 step_name=step.name,
+                from_person_name=step.completed_by_name,
             )
         )
         self._leave_intake()

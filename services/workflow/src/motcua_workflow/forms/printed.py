@@ -141,7 +141,7 @@ def render_control_sheet(
         {
             "from_unit": _name(unit_names, row.from_unit),
             "to_unit": _name(unit_names, row.to_unit),
-            "from_person": _name(person_names, row.from_person),
+            "from_person": row.from_person_name or _name(person_names, row.from_person),
             "to_person": _name(person_names, row.to_person),
             "at": row.at,
             "timeliness": row.timeliness,
