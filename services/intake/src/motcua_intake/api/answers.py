@@ -173,6 +173,18 @@ class PublicStatus(ResponseBody):
     appointment_at: InstantText | None = Field(description="Ngày hẹn trả kết quả")
 
 
+class EarlierDossier(ResponseBody):
+    """One of the citizen's earlier dossiers the official's units received or decide."""
+
+    code: str
+    procedure_code: str | None
+    procedure_name: str | None
+    status: int = STATUS
+    status_label: str = STATUS_LABEL
+    submitted_at: InstantText | None = Field(description="Nộp")
+    accepted_at: InstantText | None = Field(description="Tiếp nhận")
+
+
 class CitizenPrefill(ResponseBody):
     """What a submission would prefill, and where each field comes from."""
 
@@ -181,6 +193,9 @@ class CitizenPrefill(ResponseBody):
     applicant: Applicant
     sources: dict[str, Literal["registry", "earlier_dossier"]] = Field(
         description="Field name → where its value comes from"
+    )
+    earlier_dossiers: list[EarlierDossier] = Field(
+        default_factory=list, description="Newest first, at most 10"
     )
 
 

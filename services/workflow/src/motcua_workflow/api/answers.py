@@ -28,6 +28,9 @@ class StepView(ResponseBody):
     due_at: InstantText | None
     completed_at: InstantText | None
     completed_by: str | None
+    completed_by_name: str | None = Field(
+        default=None, description="The official's name as the sign-in gave it"
+    )
     timeliness: Timeliness | None
 
 
@@ -53,6 +56,9 @@ class HandOverView(ResponseBody):
     at: InstantText
     timeliness: Timeliness
     step_name: str
+    from_person_name: str | None = Field(
+        default=None, description="The handing official's name as the sign-in gave it"
+    )
 
 
 class CaseForms(ResponseBody):
