@@ -152,6 +152,7 @@ class Stack:
                 "MOTCUA_PSEUDONYM_KEY": "e2e-pseudonym-key",
                 "MOTCUA_RELAY_INTERVAL_SECONDS": "0.05",
                 "MOTCUA_LOG_LEVEL": "INFO",
+                "MOTCUA_STRICT_ANSWERS": os.environ.get("MOTCUA_STRICT_ANSWERS", "0"),
                 # The object server started by the Makefile; one bucket per stack.
                 "MOTCUA_S3_ENDPOINT": os.environ.get("MOTCUA_S3_ENDPOINT", "http://127.0.0.1:8333"),
                 "MOTCUA_S3_BUCKET": f"test-{self.run_id}",
