@@ -15,16 +15,6 @@ from support.stack import Stack, auth
 KEYCLOAK = f"http://127.0.0.1:{os.environ.get('MOTCUA_KEYCLOAK_PORT', '8180')}"
 ISSUER = f"{KEYCLOAK}/realms/officials"
 PASSWORD = "motcua-demo"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SignIn = Callable[[str], Awaitable[Page]]  # a fresh browser signed in as this demo official
 
 

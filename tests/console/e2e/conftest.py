@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page
 
-from support.console import CHROMIUM, CHROMIUM_FLAGS, SignIn, sign_in_official
+from support.browser import chromium
+from support.console import SignIn, sign_in_official
 from support.stack import Stack
 
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
+    async with chromium() as browser:
         yield browser
-        await browser.close()
 
 
 @pytest.fixture

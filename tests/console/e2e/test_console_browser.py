@@ -17,7 +17,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
-from support.console import CHROMIUM, SignIn, scenario_start, tick_all
+from support.browser import CHROMIUM
+from support.console import SignIn, scenario_start, tick_all
 from support.stack import Stack, auth, kiosk_link
 
 SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "console"

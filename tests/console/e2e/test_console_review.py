@@ -14,7 +14,8 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from support.console import CHROMIUM, SignIn, scenario_start, tick_all
+from support.browser import CHROMIUM
+from support.console import SignIn, scenario_start, tick_all
 from support.stack import Stack, auth, eventually
 
 COMMUNE = "H15.01.36"

@@ -18,21 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from support.browser import CHROMIUM, chromium
 from support.console import KEYCLOAK, oidc_env, sign_in_official
 from support.stack import ServiceProcess, Stack, auth, eventually, free_port, opened_case
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REALM = f"{KEYCLOAK}/realms/citizens"  # started by `make test` (deploy/local/keycloak.sh)
 COMMUNE = "H15.01.36"
 RECEIVER = "tiepnhan.bmt"  # the demo receiver of the citizen's commune (officials' realm)
@@ -102,12 +93,8 @@ async def stack(stack_factory: Any) -> Stack:
 
 @pytest.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
+    async with chromium() as browser:
         yield browser
-        await browser.close()
 
 
 @pytest.fixture
