@@ -344,3 +344,19 @@ HELM_SECRETS = [
     "--set-string",
     "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
 ]
+
+
+def helm_template(*args: str) -> subprocess.CompletedProcess[str]:
+    """``helm template`` of the chart as release ``motcua`` in namespace ``motcua``."""
+    return subprocess.run(
+        [tool("helm"), "template", "motcua", str(CHART), "--namespace", "motcua", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def objects_by_kind_and_name(manifests: str) -> dict[tuple[str, str], dict]:
+    """The rendered objects keyed by (kind, metadata.name)."""
+    docs = [d for d in yaml.safe_load_all(manifests) if d]
+    return {(d["kind"], d["metadata"]["name"]): d for d in docs}

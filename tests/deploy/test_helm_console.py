@@ -4,10 +4,7 @@ three APIs and the identity provider."""
 
 from __future__ import annotations
 
-import subprocess
-
-import yaml
-from deploy_support import CHART, run, tool
+from deploy_support import helm_template, objects_by_kind_and_name, run, tool
 
 BASE = [
     "--set-string",
@@ -35,29 +32,16 @@ CONSOLE = [
 ]
 
 
-def helm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [tool("helm"), "template", "motcua", str(CHART), "--namespace", "motcua", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def objects(manifests: str) -> dict[tuple[str, str], dict]:
-    return {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(manifests) if d}
-
-
 def test_console_is_off_until_its_realm_is_configured() -> None:
-    done = helm(*BASE)
+    done = helm_template(*BASE)
     assert done.returncode == 0, done.stderr
-    assert not [key for key in objects(done.stdout) if key[1] == "motcua-console"]
-    refused = helm(*BASE, "--set", "console.enabled=true")
+    assert not [key for key in objects_by_kind_and_name(done.stdout) if key[1] == "motcua-console"]
+    refused = helm_template(*BASE, "--set", "console.enabled=true")
     assert refused.returncode != 0 and "console.oidc.issuer" in refused.stderr
 
 
 def test_enabled_console_renders_valid_objects_wired_to_the_apis_and_the_realm() -> None:
-    done = helm(*BASE, *CONSOLE)
+    done = helm_template(*BASE, *CONSOLE)
     assert done.returncode == 0, done.stderr
     run(
         [
@@ -69,7 +53,7 @@ def test_enabled_console_renders_valid_objects_wired_to_the_apis_and_the_realm()
         ],
         stdin=done.stdout,
     )
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     pod = docs[("Deployment", "motcua-console")]["spec"]["template"]["spec"]
     [container] = pod["containers"]
     env = {e["name"]: e.get("value") for e in container["env"]}

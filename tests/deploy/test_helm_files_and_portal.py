@@ -2,9 +2,8 @@
 
 import subprocess
 
-import yaml
-from deploy_support import CHART, run, tool
 from deploy_support import HELM_SECRETS as SECRETS
+from deploy_support import helm_template, objects_by_kind_and_name, run, tool
 
 PORTAL = [
     "--set",
@@ -22,24 +21,14 @@ PORTAL = [
 ]
 
 
-def render(*extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [tool("helm"), "template", "motcua", str(CHART), "--namespace", "motcua", *SECRETS, *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def objects(manifests: str) -> dict[tuple[str, str], dict]:
-    docs = [d for d in yaml.safe_load_all(manifests) if d]
-    return {(d["kind"], d["metadata"]["name"]): d for d in docs}
+def render(*extra: str) -> subprocess.CompletedProcess[str]:
+    return helm_template(*SECRETS, *extra)
 
 
 def test_the_object_store_runs_by_default_and_only_intake_reaches_it():
     done = render()
     assert done.returncode == 0, done.stderr
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     assert ("StatefulSet", "motcua-objectstore") in docs
     config = docs[("ConfigMap", "motcua-config")]["data"]
     assert config["MOTCUA_S3_ENDPOINT"] == "http://motcua-objectstore:8333"
@@ -57,7 +46,7 @@ def test_an_external_store_replaces_the_built_in_one():
         "objectStorage.endpoint=https://s3.example.gov.vn",
     )
     assert done.returncode == 0, done.stderr
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     assert ("StatefulSet", "motcua-objectstore") not in docs
     assert docs[("ConfigMap", "motcua-config")]["data"]["MOTCUA_S3_ENDPOINT"] == (
         "https://s3.example.gov.vn"
@@ -67,7 +56,7 @@ def test_an_external_store_replaces_the_built_in_one():
 def test_the_portal_renders_valid_objects_with_its_secrets_from_an_existing_secret():
     done = render(*PORTAL)
     assert done.returncode == 0, done.stderr
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     [container] = docs[("Deployment", "motcua-portal")]["spec"]["template"]["spec"]["containers"]
     env = {v["name"]: v for v in container["env"]}
     assert env["MOTCUA_PORTAL_INTAKE_URL"]["value"] == "http://motcua-intake:8001"

@@ -5,10 +5,8 @@ security context, the database from values and a Service the console reaches."""
 from __future__ import annotations
 
 import json
-import subprocess
 
-import yaml
-from deploy_support import CHART, DEPLOY, run, tool
+from deploy_support import DEPLOY, helm_template, objects_by_kind_and_name, run, tool
 from test_helm_console import BASE, CONSOLE
 
 KEYCLOAK = [
@@ -23,32 +21,21 @@ KEYCLOAK = [
 ]
 
 
-def helm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [tool("helm"), "template", "motcua", str(CHART), "--namespace", "motcua", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def objects(manifests: str) -> dict[tuple[str, str], dict]:
-    return {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(manifests) if d}
-
-
 def test_keycloak_is_off_by_default_and_refuses_to_run_half_configured() -> None:
-    done = helm(*BASE)
+    done = helm_template(*BASE)
     assert done.returncode == 0, done.stderr
-    assert not [key for key in objects(done.stdout) if key[1].startswith("motcua-keycloak")]
+    assert not [
+        key for key in objects_by_kind_and_name(done.stdout) if key[1].startswith("motcua-keycloak")
+    ]
     for missing in ("hostname", "existingSecret", "database.url"):
-        refused = helm(*BASE, *KEYCLOAK, "--set-string", f"keycloak.{missing}=")
+        refused = helm_template(*BASE, *KEYCLOAK, "--set-string", f"keycloak.{missing}=")
         assert refused.returncode != 0 and f"keycloak.{missing}" in refused.stderr, missing
-    wrong = helm(*BASE, *KEYCLOAK, "--set", "keycloak.database.vendor=sqlite")
+    wrong = helm_template(*BASE, *KEYCLOAK, "--set", "keycloak.database.vendor=sqlite")
     assert wrong.returncode != 0 and "vendor" in wrong.stderr
 
 
 def test_enabled_keycloak_imports_the_realms_and_runs_on_the_database_from_values() -> None:
-    done = helm(*BASE, *CONSOLE, *KEYCLOAK)
+    done = helm_template(*BASE, *CONSOLE, *KEYCLOAK)
     assert done.returncode == 0, done.stderr
     run(
         [
@@ -62,7 +49,7 @@ def test_enabled_keycloak_imports_the_realms_and_runs_on_the_database_from_value
         ],
         stdin=done.stdout,
     )
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     realms = docs[("ConfigMap", "motcua-keycloak-realms")]["data"]
     for name in ("officials", "citizens"):
         shipped = json.loads((DEPLOY / "keycloak" / "realms" / f"{name}.json").read_text())
@@ -95,9 +82,11 @@ def test_enabled_keycloak_imports_the_realms_and_runs_on_the_database_from_value
 
 
 def test_a_provinces_own_realm_files_replace_the_demo_ones() -> None:
-    done = helm(*BASE, *KEYCLOAK, "--set-string", "keycloak.realms.existingConfigMap=realms-dl")
+    done = helm_template(
+        *BASE, *KEYCLOAK, "--set-string", "keycloak.realms.existingConfigMap=realms-dl"
+    )
     assert done.returncode == 0, done.stderr
-    docs = objects(done.stdout)
+    docs = objects_by_kind_and_name(done.stdout)
     assert ("ConfigMap", "motcua-keycloak-realms") not in docs
     pod = docs[("Deployment", "motcua-keycloak")]["spec"]["template"]["spec"]
     [realm_volume] = [v for v in pod["volumes"] if v["name"] == "realms"]
