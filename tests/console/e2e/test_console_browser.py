@@ -135,6 +135,9 @@ async def test_a_dossier_goes_from_counter_to_rating_through_the_console(
     first = receiver.locator("#queue tbody tr").first
     await expect(first).to_have_attribute("data-code", code)
     await shot(receiver, "04-queue-receiver")
+    await receiver.goto(f"{console}/cases/{code}")
+    # The documents are named as the procedure names them, not by their codes.
+    await expect(receiver.locator("main")).to_contain_text("Tờ khai đăng ký khai sinh")
     await complete_current_step(receiver, console, code, "05-case-receiver")
     # The step table and the timeline name the official, not the provider's subject id.
     await expect(receiver.locator("#steps tbody tr").first).to_contain_text("Lê Thị Thu")

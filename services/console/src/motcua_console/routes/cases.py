@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from motcua_console import presenting
-from motcua_console.routes.intake import procedure_catalogue
+from motcua_console.routes.intake import component_names, procedure_catalogue
 from motcua_console.session import Official, check_csrf, require_roles
 from motcua_console.timeline import case_timeline, official_names
 from motcua_console.web import Page, page
@@ -128,13 +128,15 @@ def allowed_actions(official: Official, case: dict[str, Any]) -> list[str]:
 async def case_page(code: str, p: Page = Depends(page)) -> Response:
     require_roles(p.official, *OFFICIALS)
     case = await p.get("workflow", f"/cases/{code}", at=p.backend.at())
-    dossier = None
+    dossier, components = None, {}
     if p.official.has_any("receiver", "specialist", "leader", "admin", "auditor"):
         dossier = await p.get("intake", f"/dossiers/{code}")
+        components = await component_names(p, case["procedure_code"])
     return p.render(
         "case.html",
         case=case,
         dossier=dossier,
+        components=components,
         actions=allowed_actions(p.official, case),
         timeline=case_timeline(case),
         names=official_names(case),

@@ -28,6 +28,7 @@ PRINTABLE = {
 
 
 CATALOGUE = Recent(ttl_seconds=300)
+COMPONENT_NAMES = Recent(ttl_seconds=300)
 ORDER = Recent(ttl_seconds=60)
 
 
@@ -38,6 +39,18 @@ async def procedure_catalogue(p: Page) -> list[dict[str, Any]]:
         return list((await p.get("intake", "/procedures"))["items"])
 
     return list(await CATALOGUE.get("all", catalogue))
+
+
+async def component_names(p: Page, procedure_code: str) -> dict[str, str]:
+    """Component code → its name (thành phần hồ sơ) in the procedure's current version, kept
+    for a few minutes."""
+
+    async def load() -> dict[str, str]:
+        procedure = await p.get("intake", f"/procedures/{procedure_code}")
+        version = procedure.get("current") or procedure
+        return {c["code"]: c["name"] for c in version.get("components") or []}
+
+    return dict(await COMPONENT_NAMES.get(procedure_code, load))
 
 
 async def _procedures(p: Page) -> list[dict[str, Any]]:
