@@ -121,6 +121,12 @@ def test_chart_is_an_accessible_svg_with_one_part_per_count() -> None:
     assert "<title>Trước hạn: 2</title>" in svg and "<title>Quá hạn: 1</title>" in svg
 
 
+def test_a_long_row_label_is_cut_with_an_ellipsis_and_kept_whole_in_its_tooltip() -> None:
+    name = "1.001193 Đăng ký khai sinh có yếu tố nước ngoài"
+    svg = stacked_bars("Nộp trực tuyến", [(name, {"online": 1})], [("online", "Trực tuyến", "#1")])
+    assert "1.001193 Đăng ký khai s…" in svg and f"<title>{name}</title>" in svg
+
+
 async def test_reference_data_is_reloaded_only_once_stale() -> None:
     now = [0.0]
     loads: list[int] = []

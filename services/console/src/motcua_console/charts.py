@@ -35,8 +35,11 @@ def stacked_bars(
         x += 24 + 8 * len(label)
     for index, (label, values) in enumerate(rows):
         y = legend_height + index * (bar_height + gap)
+        # A long procedure name is cut with an ellipsis; the whole name stays in its tooltip.
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(
-            f'<text x="0" y="{y + bar_height - 6}" font-size="12">{escape(label[:24])}</text>'
+            f'<text x="0" y="{y + bar_height - 6}" font-size="12">{escape(short)}'
+            f"<title>{escape(label)}</title></text>"
         )
         x0 = float(label_width)
         for key, name, colour in series:
