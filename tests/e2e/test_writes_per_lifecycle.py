@@ -3,9 +3,11 @@ visible → every step → resolve → return → rating), counted by the databa
 run against a private local MongoDB-wire server over PostgreSQL, whose statistics count every
 row inserted, updated and deleted, whichever code path sent it.
 
-The bounds are today's figures with a small margin for the writes that follow the clock rather
-than the dossiers (relay leases, projection catch-up rounds): a change that adds a write to
-every command or every consumed event crosses them.
+The idempotency-key bound is exact (one claim and record for the creation, one record per later
+command). The total is today's figure (about 51) with a margin for the writes that follow timing
+rather than the dossiers — relay leases, projection catch-up rounds, and consecutive events of a
+dossier folded into one write only when they arrive in one batch: a change that adds a write to
+every consumed event (about 20 per lifecycle) crosses it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ LIFECYCLES = 3
 # One claim and its record for the dossier's creation, then one record per later command (six
 # in workflow, the rating in feedback): the other commands' keys need no claim.
 KEY_ROWS_PER_LIFECYCLE = 9
-ROWS_PER_LIFECYCLE = 58
+ROWS_PER_LIFECYCLE = 66
 
 
 @pytest.fixture(scope="module")
