@@ -5,10 +5,11 @@ row inserted, updated and deleted, whichever code path sent it.
 
 The idempotency-key bound is today's figure (one claim and record for the creation, one record
 per later command: 9) plus one for a command that meets a concurrent write and is decided again;
-adding a claim to every command (7 more) crosses it. The total is today's figure (about 51) with a margin for the writes that follow timing
-rather than the dossiers — relay leases, projection catch-up rounds, and consecutive events of a
-dossier folded into one write only when they arrive in one batch: a change that adds a write to
-every consumed event (about 20 per lifecycle) crosses it.
+adding a claim to every command (7 more) crosses it. The total is today's figure (about 51)
+with a margin for the writes that follow timing rather than the dossiers — relay leases,
+projection catch-up rounds, and consecutive events of a dossier folded into one write only when
+they arrive in one batch: a change that adds a write to every consumed event (about 20 per
+lifecycle) crosses it.
 """
 
 from __future__ import annotations
