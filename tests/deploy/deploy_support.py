@@ -323,16 +323,8 @@ def dashboard_queries() -> Iterator[tuple[str, str, str]]:
                 yield name, f"${var['name']}", m.group("expr")
 
 
-# What an operator must supply (secret.create) or point to (secret.existingSecret).
-HELM_SECRETS = [
-    "--set-string",
-    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
-    "--set-string",
-    "secret.pseudonymKey=test-pseudonym-key",
-    "--set-string",
-    "secret.kioskKey=test-kiosk-key-of-32-characters",
-    "--set-string",
-    "secret.jwtSecret=test-signing-key",
+# Where alerts go: the relay and addresses every chart installation names.
+ALERTMANAGER_SETTINGS = [
     "--set-string",
     "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
     "--set-string",
@@ -343,6 +335,19 @@ HELM_SECRETS = [
     "alertmanager.email.counter=lanhdao@example.gov.vn",
     "--set-string",
     "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
+]
+
+# What an operator must supply (secret.create) or point to (secret.existingSecret).
+HELM_SECRETS = [
+    "--set-string",
+    "secret.mongoUrl=mongodb://mongo-0.mongo:27017/?replicaSet=rs0",
+    "--set-string",
+    "secret.pseudonymKey=test-pseudonym-key",
+    "--set-string",
+    "secret.kioskKey=test-kiosk-key-of-32-characters",
+    "--set-string",
+    "secret.jwtSecret=test-signing-key",
+    *ALERTMANAGER_SETTINGS,
 ]
 
 

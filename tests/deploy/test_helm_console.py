@@ -4,22 +4,9 @@ three APIs and the identity provider."""
 
 from __future__ import annotations
 
-from deploy_support import helm_template, objects_by_kind_and_name, run, tool
+from deploy_support import ALERTMANAGER_SETTINGS, helm_template, objects_by_kind_and_name, run, tool
 
-BASE = [
-    "--set-string",
-    "secret.existingSecret=motcua-secrets",
-    "--set-string",
-    "alertmanager.smtp.smarthost=smtp.example.gov.vn:25",
-    "--set-string",
-    "alertmanager.smtp.from=motcua@example.gov.vn",
-    "--set-string",
-    "alertmanager.email.platform=cntt@example.gov.vn",
-    "--set-string",
-    "alertmanager.email.counter=lanhdao@example.gov.vn",
-    "--set-string",
-    "alertmanager.webhookUrl=https://chat.example.gov.vn/hooks/motcua",
-]
+BASE = ["--set-string", "secret.existingSecret=motcua-secrets", *ALERTMANAGER_SETTINGS]
 CONSOLE = [
     "--set",
     "console.enabled=true",
