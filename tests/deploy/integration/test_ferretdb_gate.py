@@ -2,16 +2,21 @@
 a write holds no other writer, a writer that cannot get its collection's gate in time fails with a
 clear error instead of hanging, and writes to other collections never wait.
 
-Each test runs its own FerretDB on a free port: killing clients mid-write on the shared server
-would disturb everybody using it.
+Each test runs its own FerretDB (over SQLite) on a free port: killing clients mid-write on the
+shared server would disturb everybody using it. A write is kept "in FerretDB" for as long as a test
+needs by holding SQLite's write lock on the database's file: FerretDB waits for it (its busy
+timeout is 10 s), so no outcome depends on how fast the machine applies a write.
 """
 
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,11 +25,13 @@ from pymongo.errors import ExecutionTimeout
 
 from support.ferretdb import private_ferretdb
 
-WRITE_TIMEOUT = "2s"
-ROWS = 16_000  # an update of every row takes FerretDB on SQLite several seconds
+# Short, so that every step a test takes while it holds SQLite's lock fits well within FerretDB's
+# 10 s busy timeout.
+WRITE_TIMEOUT = "1s"
+ROWS = 200
 
-# A client that starts a long write (an update of every row) and then waits for it; the test kills
-# it with SIGKILL while FerretDB is still applying the write.
+# A client that starts a write (an update of every row) and then waits for it; the test kills it
+# with SIGKILL while FerretDB is still waiting to apply the write.
 LONG_WRITER = """
 import sys
 from pymongo import MongoClient
@@ -62,17 +69,31 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _seed(client: MongoClient) -> None:
-    for start in range(0, ROWS, 500):  # small writes, each well within the gate's timeout
-        client.gate.cases.insert_many(
-            [{"_id": i, "pad": "x" * 1000} for i in range(start, start + 500)]
-        )
+    client.gate.cases.insert_many([{"_id": i, "pad": "x" * 1000} for i in range(ROWS)])
 
 
-def _wait_until_applied(client: MongoClient, timeout: float = 600) -> None:
+@contextmanager
+def _database_locked(data: Path, database: str) -> Iterator[None]:
+    """Hold SQLite's write lock on ``database``'s file: FerretDB's writes to it wait, reads
+    go on."""
+    connection = sqlite3.connect(data / f"{database}.sqlite", isolation_level=None, timeout=30)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        yield
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+def _wait_until_applied(client: MongoClient, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while client.gate.cases.count_documents({"touched": True}) < ROWS:
-        assert time.monotonic() < deadline, "the killed client's update was never applied"
-        time.sleep(0.5)
+        assert time.monotonic() < deadline, "the stalled update was never applied"
+        time.sleep(0.1)
+
+
+def _data_dir(tmp_path: Path, url: str) -> Path:
+    return tmp_path / f"ferretdb-{url.rsplit(':', 1)[1]}"
 
 
 def test_a_client_killed_mid_write_holds_no_other_writer(tmp_path: Path) -> None:
@@ -80,22 +101,23 @@ def test_a_client_killed_mid_write_holds_no_other_writer(tmp_path: Path) -> None
         # A hung write fails the test instead of hanging it.
         client = MongoClient(url, socketTimeoutMS=60_000)
         _seed(client)
-        writer = _start(LONG_WRITER, url)
-        time.sleep(0.5)  # let the update reach FerretDB
-        _kill(writer)
+        with _database_locked(_data_dir(tmp_path, url), "gate"):
+            writer = _start(LONG_WRITER, url)
+            time.sleep(0.5)  # let the update reach FerretDB, where it waits for the lock
+            _kill(writer)
 
-        # Another collection's writes go through while the dead client's write is still applied.
-        client.gate.tasks.insert_one({"_id": "other collection"})
-        assert client.gate.cases.count_documents({"touched": True}) < ROWS
+            # Another collection's writes go through while the dead client's write waits.
+            client.other.tasks.insert_one({"_id": "other collection"})
+            assert client.gate.cases.count_documents({"touched": True}) == 0
 
-        # A write to the same collection cannot overtake that write (it would race it): it fails
-        # with a clear timeout error instead of hanging.
-        with pytest.raises(ExecutionTimeout, match="write gate"):
-            client.gate.cases.insert_one({"_id": "same collection"})
-        assert client.gate.cases.find_one({"_id": "same collection"}) is None
+            # A write to the same collection cannot overtake that write (it would race it): it
+            # fails with a clear timeout error instead of hanging.
+            with pytest.raises(ExecutionTimeout, match="write gate"):
+                client.gate.cases.insert_one({"_id": "same collection"})
 
         # Once FerretDB has applied it, nothing of the dead client is left holding the collection.
         _wait_until_applied(client)
+        assert client.gate.cases.find_one({"_id": "same collection"}) is None
         client.gate.cases.insert_one({"_id": "same collection"})
         assert client.gate.cases.find_one({"_id": "same collection"}) is not None
 
@@ -118,11 +140,12 @@ def test_a_write_ferretdb_does_not_answer_in_time_fails_clearly_and_keeps_the_ga
     with private_ferretdb(tmp_path, ["-write-timeout", WRITE_TIMEOUT]) as url:
         client = MongoClient(url, socketTimeoutMS=60_000)
         _seed(client)
-        with pytest.raises(ExecutionTimeout, match="did not answer"):
-            client.gate.cases.update_many({}, {"$set": {"touched": True}})
-        # The write goes on in FerretDB, and until it is done the collection stays gated.
-        with pytest.raises(ExecutionTimeout, match="write gate"):
-            client.gate.cases.update_one({"_id": 0}, {"$set": {"touched": False}})
+        with _database_locked(_data_dir(tmp_path, url), "gate"):
+            with pytest.raises(ExecutionTimeout, match="did not answer"):
+                client.gate.cases.update_many({}, {"$set": {"touched": True}})
+            # The write goes on in FerretDB, and until it is done the collection stays gated.
+            with pytest.raises(ExecutionTimeout, match="write gate"):
+                client.gate.cases.update_one({"_id": 0}, {"$set": {"touched": False}})
         _wait_until_applied(client)
         client.gate.cases.update_one({"_id": 0}, {"$set": {"late": True}})
         assert client.gate.cases.find_one({"_id": 0}) == {
