@@ -129,6 +129,7 @@ async def test_outbox_events_reach_the_consumer_once_in_order(
         assert h.applied == [(code, 1, "a"), (code, 2, "b")]
         doc = await mongo_db["dossiers"].find_one({"_id": code})
         assert doc["published_seq"] == 2 and doc["outbox_pending"] is False
+        assert doc["events"] == []  # published events live on in Kafka only
         published = h.metrics.registry.get_sample_value(
             "motcua_events_published_total",
             {"service": "test", "topic": h.topic, "type": "dossier.withdrawal_requested"},
@@ -186,6 +187,33 @@ async def test_one_relay_leads_a_collection_and_another_takes_over_when_it_stops
         assert h.applied == [(code, 1, "a"), (code, 2, "b")]
         doc = await mongo_db["others"].find_one({"_id": code})
         assert doc["published_seq"] == 2 and doc["outbox_pending"] is False
+
+
+@pytest.mark.integration
+async def test_events_a_command_appends_while_the_relay_publishes_are_kept_and_sent_once(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        coll = mongo_db["others"]
+        store = AggregateStore(coll, "intake")
+        relay = OutboxRelay(h.broker, h.topic, [coll], h.metrics)
+        await store.save(code, 0, {"status": 2}, store.envelopes(code, 0, [withdrawal("a")], AT))
+        assert await relay._lead(coll)
+        read = await relay._pending(coll)
+        # A command appends an event after the relay read the document, before it records.
+        await store.save(code, 1, {"status": 2}, store.envelopes(code, 1, [withdrawal("b")], AT))
+        assert await relay._publish(coll, read) == 1
+        doc = await coll.find_one({"_id": code})
+        assert doc["outbox_pending"] is True and doc["published_seq"] == 1
+        assert [e["seq"] for e in doc["events"]] == [1, 2]
+
+        assert await relay.publish_pending() == 1  # only "b": "a" is not sent again
+        doc = await coll.find_one({"_id": code})
+        assert doc["outbox_pending"] is False and doc["published_seq"] == 2
+        assert doc["events"] == []
+        await wait_for(lambda: _eq(len(h.applied), 2))
+        assert h.applied == [(code, 1, "a"), (code, 2, "b")]
 
 
 async def _lead_held_by(db: Any, holder: str, collection: str) -> bool:

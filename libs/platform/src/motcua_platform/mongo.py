@@ -1,8 +1,9 @@
 """MongoDB access: the PyMongo async client (not Motor, which reached end of life in May 2026) and
 the aggregate store.
 
-Each aggregate is one document holding its state, the events it caused (an embedded outbox that
-doubles as the aggregate's event log) and the sequence numbers of the events it has consumed. A
+Each aggregate is one document holding its state, the events it caused that are not published
+yet (an embedded outbox; Kafka holds the log of the published ones) and the sequence numbers of
+the events it has consumed. A
 command changes all three in one version-guarded, single-document update, so the system needs no
 multi-document transactions — which FerretDB does not support.
 """

@@ -50,7 +50,7 @@ INDEXES = [
     IndexSpec(COMPLAINTS, (("dossier_code", ASCENDING),), name="by_dossier"),
 ]
 
-# The embedded event log and consumed-seq map are the store's; queries never need them.
+# The embedded outbox and consumed-seq map are the store's; queries never need them.
 _NOT_STATE = {"events": 0, "inbox": 0}
 
 

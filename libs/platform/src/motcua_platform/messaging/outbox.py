@@ -3,10 +3,10 @@
 A command stores new state and its events in one document write. One relay per collection is
 active at a time: it holds a short lease in ``outbox_leases`` (renewed while it has events to
 publish; a replica takes over when it lapses), so the relay needs no per-document claim and
-every write it makes is addressed by ``_id`` alone. It publishes each document's new events in
-``seq`` order with the idempotent producer, waits for every acknowledgement, then records the
-highest published ``seq``. A crash between publishing and recording re-publishes; consumers drop
-the duplicate by ``id``/``seq``.
+every write it makes is addressed by ``_id``. It publishes each document's new events in ``seq``
+order with the idempotent producer, waits for every acknowledgement, then records the highest
+published ``seq`` and empties the document's outbox: published events live on in Kafka only. A
+crash between publishing and recording re-publishes; consumers drop the duplicate by ``id``/``seq``.
 """
 
 from __future__ import annotations
@@ -180,22 +180,22 @@ class OutboxRelay:
     async def _mark_published(
         coll: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]
     ) -> None:
-        """Record progress and lower the pending flags, then raise a flag again where a command
-        appended events meanwhile: a command's own ``outbox_pending: True`` may have been
-        overwritten by the first writes, never by the last, which reads after them. One write per
-        distinct ``seq_head`` in the batch (usually one or two), not one per document."""
+        """Record progress: a document whose ``seq_head`` is still the one read has had every event
+        published, so its outbox is emptied and its flag lowered in the same write (Kafka keeps the
+        log; the document keeps only what is still to publish). The ``seq_head`` guard leaves a
+        document a command appended to meanwhile pending, with its progress raised in a second
+        write so the events already sent are not sent again. One write per distinct ``seq_head``
+        in the batch (usually one or two), not one per document."""
         by_head: dict[int, list[str]] = defaultdict(list)
         for doc in docs:
             by_head[doc.get("seq_head", 0)].append(doc["_id"])
         for head, ids in by_head.items():
-            await coll.update_many(
-                {"_id": {"$in": ids}},
-                {"$max": {"published_seq": head}, "$set": {"outbox_pending": False}},
+            done = await coll.update_many(
+                {"_id": {"$in": ids}, "seq_head": head},
+                {"$set": {"events": [], "published_seq": head, "outbox_pending": False}},
             )
-        ids = [doc["_id"] for doc in docs]
-        now = coll.find({"_id": {"$in": ids}}, {"seq_head": 1, "published_seq": 1})
-        behind = [
-            doc["_id"] async for doc in now if doc.get("seq_head", 0) > doc.get("published_seq", 0)
-        ]
-        if behind:
-            await coll.update_many({"_id": {"$in": behind}}, {"$set": {"outbox_pending": True}})
+            if done.matched_count < len(ids):
+                await coll.update_many(
+                    {"_id": {"$in": ids}, "seq_head": {"$gt": head}},
+                    {"$max": {"published_seq": head}},
+                )
