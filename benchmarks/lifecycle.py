@@ -5,7 +5,9 @@ report latency as stored dossiers grow.
 The three services run as processes (as in the end-to-end tests) against a private FerretDB over
 PostgreSQL started like ``make run`` starts it; Kafka is the shared broker. Settings:
 ``MOTCUA_BENCH_RATES`` (lifecycles/s, default ``0.5,1,2``), ``MOTCUA_BENCH_SECONDS`` per rate
-(default 30), ``MOTCUA_BENCH_STORED`` (stored dossiers to read at, default ``1000,10000,100000``).
+(default 30), ``MOTCUA_BENCH_STORED`` (finished dossiers of earlier years, imported from a tracking
+book, to read at; default ``1000,10000,100000``), ``MOTCUA_BENCH_OPEN`` (the commune's open
+dossiers the work queue shows, default 300).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import MongoClient
 
+from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from motcua_platform.provision import create_topics
 from support.ferretdb import private_infra, rows_written
 from support.lifecycle import (
@@ -43,6 +47,7 @@ KAFKA = os.environ.get("MOTCUA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 RATES = [float(r) for r in os.environ.get("MOTCUA_BENCH_RATES", "0.5,1,2").split(",")]
 SECONDS = float(os.environ.get("MOTCUA_BENCH_SECONDS", "30"))
 STORED = [int(n) for n in os.environ.get("MOTCUA_BENCH_STORED", "1000,10000,100000").split(",")]
+OPEN = int(os.environ.get("MOTCUA_BENCH_OPEN", "300"))
 FIRST_DAY = date(2024, 3, 4)  # a Monday; each lifecycle gets its own working day
 
 
@@ -300,13 +305,13 @@ async def raw_limits(mongo_url: str, namespace: str) -> dict[str, float]:
     return out
 
 
-async def store_dossiers(http: httpx.AsyncClient, stack: Stack, target: int, have: int) -> None:
-    """Counter dossiers accepted through intake's API (so workflow opens their cases through its
-    own consumer), 8 in flight."""
+async def store_open_dossiers(http: httpx.AsyncClient, stack: Stack, count: int) -> None:
+    """The commune's backlog: counter dossiers accepted through intake's API (so workflow opens
+    their cases through its own consumer) and left open, 8 in flight."""
     intake = stack.url("intake")
     docs = await documents_for(http, intake, FIRST_DAY.isoformat())
     sem = asyncio.Semaphore(8)
-    done = have
+    done = 0
 
     async def one(i: int) -> None:
         nonlocal done
@@ -317,9 +322,79 @@ async def store_dossiers(http: httpx.AsyncClient, stack: Stack, target: int, hav
             )
             r.raise_for_status()
         done += 1
-        progress(f"storing {target} dossiers", done, target)
+        progress(f"{count} open dossiers", done, count)
 
-    await asyncio.gather(*(one(i) for i in range(have, target)))
+    await asyncio.gather(*(one(i) for i in range(count)))
+
+
+# Finished dossiers of earlier years, as a commune's tracking book (Mẫu 07) records them.
+BOOK_HEADER = (
+    "STT,Mã hồ sơ,Tên thủ tục hành chính,Tên cá nhân,Ngày nhận hồ sơ,Ngày hẹn trả kết quả,"
+    "Ngày trả kết quả,Kết quả\n"
+)
+BOOK_PROCEDURE = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days
+BOOK_FIRST_DAY = date(2022, 1, 4)
+BOOK_PER_DAY = 200
+
+
+def tracking_book(path: Path, first: int, count: int) -> None:
+    """Lines ``first`` … ``first + count - 1`` of a book of finished dossiers, ``BOOK_PER_DAY``
+    a working day from ``BOOK_FIRST_DAY``, each returned the working day after its receipt."""
+    calendar = WorkingCalendar()
+    days: list[date] = []
+    day = BOOK_FIRST_DAY
+    while len(days) * BOOK_PER_DAY < first + count + 1:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    with path.open("w", encoding="utf-8") as book:
+        book.write(BOOK_HEADER)
+        for i in range(first, first + count):
+            day, number = days[i // BOOK_PER_DAY], i % BOOK_PER_DAY
+            received = datetime.combine(day, dt_time(8), VN_TZ) + timedelta(minutes=2 * number)
+            due = calendar.due_at(received, 24)
+            finished = calendar.due_at(received, 8)
+            book.write(
+                f"{i + 1},{COMMUNE}-{day:%y%m%d}-{number + 1:04d},{BOOK_PROCEDURE},"
+                f"Công dân {i},{received:%d/%m/%Y %H:%M},{due:%d/%m/%Y %H:%M},"
+                f"{finished:%d/%m/%Y %H:%M},Đã giải quyết\n"
+            )
+
+
+async def store_history(http: httpx.AsyncClient, stack: Stack, first: int, count: int) -> None:
+    """``count`` finished dossiers entered through intake's tracking-book import (the command a
+    province runs at go-live), then recorded by workflow from their events like live ones."""
+    book = stack.log_dir / f"book-{first}.csv"
+    tracking_book(book, first, count)
+    command = [sys.executable, "-m", "motcua_intake", "history-import", str(book), "--apply"]
+    proc = await asyncio.create_subprocess_exec(
+        *command,
+        *("--unit", COMMUNE, "--wait", "3600"),
+        env=stack.services["intake"].env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    assert proc.stdout is not None
+    tail = []
+    async for line in proc.stdout:
+        text = line.decode().strip()
+        tail = [*tail[-5:], text]
+        if text.startswith("imported "):
+            done, _ = text.split()[1].split("/")
+            progress(f"importing {count} finished", int(done), count)
+    if await proc.wait() != 0:
+        raise RuntimeError("history import failed: " + " | ".join(tail))
+    period = {"unit": COMMUNE, "from": BOOK_FIRST_DAY.isoformat(), "to": "2023-12-31"}
+    leader = auth("leader", COMMUNE)
+    summary = f"{stack.url('workflow')}/reports/summary"
+
+    async def recorded() -> bool:
+        r = await http.get(summary, params=period, headers=leader)
+        received = int(r.json()["received"]) if r.status_code == 200 else 0
+        progress(f"workflow recording {count}", received - first, count)
+        return received >= first + count
+
+    await until(recorded, timeout=3600, interval=5)
 
 
 async def read_latency(http: httpx.AsyncClient, stack: Stack) -> dict[str, float]:
@@ -376,7 +451,10 @@ def print_report(
             f"  product ÷ raw: {best:.2f} lifecycles/s × {writes:.0f} writes = "
             f"{best * writes:.0f} writes/s, {best * writes / single:.0%} of raw single writes"
         )
-    print("\nReads as stored dossiers grow (p95 ms of 20 calls)")
+    print(
+        f"\nReads as stored dossiers grow (p95 ms of 20 calls; the commune has {OPEN} open and "
+        "the stored finished ones of earlier years)"
+    )
     for stored, figures in reads.items():
         row = ", ".join(f"{k} {v * 1000:.0f}" for k, v in figures.items())
         print(f"  {stored:>7} stored: {row}")
@@ -401,14 +479,16 @@ async def main() -> None:
                     first += phases[-1]["offered"]
                 raw = await raw_limits(mongo_url, f"raw{stack_id}.")
                 reads: dict[int, Any] = {}
-                have = first
+                await store_open_dossiers(http, stack, OPEN)
+                have = 0
                 for target in STORED:
                     started = time.perf_counter()
-                    await store_dossiers(http, stack, target, have)
-                    have = max(have, target)
+                    if target > have:
+                        await store_history(http, stack, have, target - have)
+                        have = target
                     reads[target] = await read_latency(http, stack)
-                    if time.perf_counter() - started > 900:
-                        print(f"  (stopped after {target} stored: loading took over 15 minutes)")
+                    if time.perf_counter() - started > 1800:
+                        print(f"  (stopped after {target} stored: loading took over 30 minutes)")
                         break
         finally:
             stack.stop_all()

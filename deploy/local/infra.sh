@@ -62,7 +62,7 @@ fetch_ferretdb() {
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$src"/*.patch "$build/"
   (cd "$build" && "$here/timed.sh" "downloading FerretDB's Go modules (first run only)" \
       env GOFLAGS=-mod=mod go mod vendor && ./patch-id-lookups.sh \
-    && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <postgresql-indexed-equality.patch \
+    && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <postgresql-pushdown.patch \
     && "$here/timed.sh" "building FerretDB with Go (first run only, one to three minutes)" \
       go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
   rm -rf "$build"

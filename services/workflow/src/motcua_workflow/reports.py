@@ -178,12 +178,14 @@ class FactsReadModel:
     async def belonging(self, unit: str, start: datetime, as_of: datetime) -> list[CaseFacts]:
         """Rows of ``unit``'s scope accepted before ``as_of`` and not finished before ``start``
         (the candidates of a period; :func:`summarize` applies the exact rules)."""
-        query = {
-            "unit_path": unit,
-            "accepted_at": {"$lt": as_of},
-            "$or": [{"finished_at": None}, {"finished_at": {"$gte": start}}],
-        }
-        return [facts_of(row) for row in await self._rows(query)]
+        # Open and finished since ``start`` as two queries on the (unit, finished_at) index
+        # rather than an $or the local server cannot push down: the rows finished before the
+        # period, most of a unit's history, are never read.
+        rows: list[dict[str, Any]] = []
+        for finished in (None, {"$gte": start}):
+            query = {"unit_path": unit, "accepted_at": {"$lt": as_of}, "finished_at": finished}
+            rows += await self._rows(query)
+        return [facts_of(row) for row in rows]
 
     async def summary(self, unit: str, period_from: date, period_to: date, at: datetime) -> Summary:
         start, end = period_bounds(period_from, period_to)

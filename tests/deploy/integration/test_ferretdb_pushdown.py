@@ -1,0 +1,96 @@
+"""The local FerretDB's pushdown patch (deploy/local/ferretdb/postgresql-pushdown.patch) changes
+what PostgreSQL is asked, never what a query answers: for every filter shape it pushes down, the
+documents found are those MongoDB's rules match, over values of every type the field may hold —
+dates, numbers, strings, booleans, null, a missing field, arrays and sub-documents.
+
+The expected matches are MongoDB's (type bracketing: a bound on a date matches only dates, or an
+array holding one; ``{field: null}`` matches null, a missing field and an array holding null).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+from pymongo.collection import Collection
+
+from support.ferretdb import private_infra
+
+pytestmark = pytest.mark.integration
+
+EARLY = datetime(2024, 3, 4, 1, 0, tzinfo=UTC)
+MIDDLE = datetime(2024, 3, 5, 1, 0, tzinfo=UTC)
+LATE = datetime(2024, 3, 6, 1, 0, tzinfo=UTC)
+
+DOCUMENTS: dict[str, Any] = {
+    "early": EARLY,
+    "middle": MIDDLE,
+    "late": LATE,
+    "number below": 5,
+    "number above": 10**15,
+    "string": "2024-03-05",
+    "true": True,
+    "null": None,
+    "dates array": [EARLY, LATE],
+    "null array": [None, 1],
+    "document": {"at": MIDDLE},
+}
+
+
+@pytest.fixture(scope="module")
+def values() -> Iterator[Collection[dict[str, Any]]]:
+    with private_infra("postgresql") as (url, _):
+        client: MongoClient[dict[str, Any]] = MongoClient(url)
+        coll = client["pushdown"]["values"]
+        coll.insert_many([{"_id": k, "v": v, "unit": "A"} for k, v in DOCUMENTS.items()])
+        coll.insert_one({"_id": "missing", "unit": "A"})
+        coll.insert_one({"_id": "other unit", "unit": "B", "v": MIDDLE})
+        coll.create_index([("unit", 1), ("v", 1)])  # brings the collection's GIN index
+        try:
+            yield coll
+        finally:
+            client.close()
+
+
+CASES = [
+    ({"v": {"$lt": MIDDLE}}, {"early", "dates array"}),
+    ({"v": {"$lte": MIDDLE}}, {"early", "middle", "other unit", "dates array"}),
+    ({"v": {"$gt": MIDDLE}}, {"late", "dates array"}),
+    ({"v": {"$gte": MIDDLE}}, {"middle", "other unit", "late", "dates array"}),
+    ({"v": {"$gt": EARLY, "$lt": LATE}}, {"middle", "other unit", "dates array"}),
+    ({"v": None}, {"null", "missing", "null array"}),
+    ({"unit": "A", "v": None}, {"null", "missing", "null array"}),
+    ({"unit": "A", "v": {"$gte": MIDDLE}}, {"middle", "late", "dates array"}),
+    ({"v": MIDDLE}, {"middle", "other unit"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES, ids=[str(q) for q, _ in CASES])
+def test_a_pushed_down_filter_finds_what_mongodb_matches(
+    values: Collection[dict[str, Any]], query: dict[str, Any], expected: set[str]
+) -> None:
+    assert {doc["_id"] for doc in values.find(query)} == expected
+    assert values.count_documents(query) == len(expected)
+
+
+@pytest.mark.parametrize("query", [{"v": {"$lt": MIDDLE}}, {"v": None}], ids=["bound", "null"])
+def test_date_bounds_and_null_equalities_reach_postgresql(
+    values: Collection[dict[str, Any]], query: dict[str, Any]
+) -> None:
+    explained = values.database.command("explain", {"find": values.name, "filter": query})
+    assert explained["filterPushdown"] is True
+
+
+def test_an_update_and_a_delete_by_a_bound_change_only_what_matches(
+    values: Collection[dict[str, Any]],
+) -> None:
+    coll = values.database["bounded_writes"]
+    coll.insert_many([{"_id": k, "v": v} for k, v in DOCUMENTS.items()])
+    coll.create_index([("v", 1)])
+    assert coll.update_many({"v": {"$lt": MIDDLE}}, {"$set": {"hit": True}}).modified_count == 2
+    assert {d["_id"] for d in coll.find({"hit": True})} == {"early", "dates array"}
+    assert coll.delete_many({"v": {"$gte": LATE}}).deleted_count == 2
+    assert coll.find_one({"_id": "late"}) is None and coll.find_one({"_id": "middle"}) is not None
