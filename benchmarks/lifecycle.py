@@ -329,8 +329,8 @@ async def store_open_dossiers(http: httpx.AsyncClient, stack: Stack, count: int)
 
 # Finished dossiers of earlier years, as a commune's tracking book (Mẫu 07) records them.
 BOOK_HEADER = (
-    "STT,Mã hồ sơ,Tên thủ tục hành chính,Tên cá nhân,Ngày nhận hồ sơ,Ngày hẹn trả kết quả,"
-    "Ngày trả kết quả,Kết quả\n"
+    'STT,Mã hồ sơ,Tên thủ tục hành chính,"Tên cá nhân, tổ chức","Ngày, giờ nhận hồ sơ",'
+    '"Ngày, giờ hẹn trả kết quả","Ngày, giờ trả kết quả cho cá nhân, tổ chức",Kết quả\n'
 )
 BOOK_PROCEDURE = "Cấp Giấy xác nhận tình trạng hôn nhân"  # 3 working days
 BOOK_FIRST_DAY = date(2022, 1, 4)
@@ -395,6 +395,24 @@ async def store_history(http: httpx.AsyncClient, stack: Stack, first: int, count
         return received >= first + count
 
     await until(recorded, timeout=3600, interval=5)
+
+
+async def quiet(run: Path, timeout: float = 1800) -> None:
+    """Wait until the services have written everything the stored dossiers cause (events to
+    feedback, read models, catch-up): the database's write count stops moving for 5 s."""
+
+    def dossier_writes() -> int:  # relay leases are renewed on a timer, not by the dossiers
+        rows = rows_written(run)
+        return sum(v for k, v in rows.items() if not k.endswith(".outbox_leases"))
+
+    start = time.perf_counter()
+    before = dossier_writes()
+    while time.perf_counter() - start < timeout:
+        await asyncio.sleep(5)
+        now = dossier_writes()
+        if now == before:
+            return
+        before = now
 
 
 async def read_latency(http: httpx.AsyncClient, stack: Stack) -> dict[str, float]:
@@ -486,6 +504,7 @@ async def main() -> None:
                     if target > have:
                         await store_history(http, stack, have, target - have)
                         have = target
+                    await quiet(run)
                     reads[target] = await read_latency(http, stack)
                     if time.perf_counter() - started > 1800:
                         print(f"  (stopped after {target} stored: loading took over 30 minutes)")
