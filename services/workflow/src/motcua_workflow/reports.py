@@ -113,6 +113,17 @@ def facts_of(row: dict[str, Any]) -> CaseFacts:
     return codec.decode_record(CaseFacts, row)
 
 
+def _holds(stored: dict[str, Any] | None, row: dict[str, Any], version: int) -> bool:
+    """Whether the stored row needs no write for ``row`` at aggregate ``version``: it is at that
+    version or newer, or it already says the same (compared as read back, so a value the
+    database stores differently, e.g. a time finer than a millisecond, is simply written)."""
+    if stored is None:
+        return False
+    if stored.get("version", 0) >= version:
+        return True
+    return {k: v for k, v in stored.items() if k != "version"} == row
+
+
 class FactsReadModel:
     """Queries and updates of the ``case_facts`` read model.
 
@@ -147,27 +158,28 @@ class FactsReadModel:
 
     async def put(self, row: dict[str, Any], version: int) -> None:
         """Write the row of a case at aggregate ``version``; an older version never overwrites a
-        newer one (two replicas may finish their writes in either order). Both operations use
-        only ``_id`` in the filter, which FerretDB serves without a scan."""
+        newer one (two replicas may finish their writes in either order), and a row that says
+        the same as the stored one is not written (most commands, e.g. a middle step, change
+        nothing a report reads). Both operations use only ``_id`` in the filter, which FerretDB
+        serves without a scan."""
         collection = await self.current()
-        current = await collection.find_one({"_id": row["_id"]}, {"version": 1})
-        if current is not None and current.get("version", 0) > version:
+        if _holds(await collection.find_one({"_id": row["_id"]}), row, version):
             return
         await collection.replace_one({"_id": row["_id"]}, {**row, "version": version}, upsert=True)
 
     async def catch_up(self, rows: Sequence[tuple[dict[str, Any], int]]) -> int:
-        """Write the rows (each with its aggregate version) that the collection has at an
-        older version or not at all; returns how many were behind. One read for all."""
+        """Write the rows (each with its aggregate version) that the collection has not at all,
+        or at an older version with other content; returns how many were behind. One read for
+        all."""
         ids = [row["_id"] for row, _ in rows]
         if not ids:
             # A round of dossiers without rows (known, not yet accepted): an empty ``$in`` would
             # read the whole collection on the local server.
             return 0
         current = {
-            doc["_id"]: doc.get("version", 0)
-            async for doc in (await self.current()).find({"_id": {"$in": ids}}, {"version": 1})
+            doc["_id"]: doc async for doc in (await self.current()).find({"_id": {"$in": ids}})
         }
-        behind = [(row, v) for row, v in rows if current.get(row["_id"], -1) < v]
+        behind = [(row, v) for row, v in rows if not _holds(current.get(row["_id"]), row, v)]
         for row, version in behind:
             await self.put(row, version)
         return len(behind)
