@@ -212,9 +212,11 @@ def process_groups(stack: Stack, run: Path) -> dict[str, list[int]]:
     return groups
 
 
-def writes_so_far(run: Path) -> int:
-    """Rows inserted, updated and deleted in the service databases, from PostgreSQL's statistics."""
-    return sum(rows_written(run).values())
+def writes_so_far(run: Path, *, leases: bool = True) -> int:
+    """Rows inserted, updated and deleted in the service databases, from PostgreSQL's statistics;
+    without the relays' leases (renewed on a timer, not by the dossiers) when ``leases`` is off."""
+    rows = rows_written(run)
+    return sum(v for k, v in rows.items() if leases or not k.endswith(".outbox_leases"))
 
 
 async def load_phase(
@@ -400,16 +402,11 @@ async def store_history(http: httpx.AsyncClient, stack: Stack, first: int, count
 async def quiet(run: Path, timeout: float = 1800) -> None:
     """Wait until the services have written everything the stored dossiers cause (events to
     feedback, read models, catch-up): the database's write count stops moving for 5 s."""
-
-    def dossier_writes() -> int:  # relay leases are renewed on a timer, not by the dossiers
-        rows = rows_written(run)
-        return sum(v for k, v in rows.items() if not k.endswith(".outbox_leases"))
-
     start = time.perf_counter()
-    before = dossier_writes()
+    before = writes_so_far(run, leases=False)
     while time.perf_counter() - start < timeout:
         await asyncio.sleep(5)
-        now = dossier_writes()
+        now = writes_so_far(run, leases=False)
         if now == before:
             return
         before = now
