@@ -91,4 +91,5 @@ async def test_a_full_lifecycle_writes_a_bounded_number_of_rows(
     keys = sum(v for k, v in per_collection.items() if k.endswith(".idempotency_keys"))
     assert keys <= KEY_ROWS_PER_LIFECYCLE, breakdown
     total = sum(per_collection.values())
+    print(f"{total:.1f} rows per lifecycle\n{breakdown}")
     assert total <= ROWS_PER_LIFECYCLE, f"{total:.1f} rows per lifecycle\n{breakdown}"

@@ -19,7 +19,7 @@ from motcua_platform.contracts import Envelope, dlq_topic
 from motcua_platform.contracts.events import DossierWithdrawalRequested, EventData
 from motcua_platform.messaging.broker import build_broker
 from motcua_platform.messaging.consumer import DeadLetters, EventConsumer, ParkingLot, subscribe
-from motcua_platform.messaging.inbox import Decision, Outcome, apply_to_aggregate
+from motcua_platform.messaging.inbox import Decide, Decision, Fold, Outcome, apply_to_aggregate
 from motcua_platform.metrics import PlatformMetrics
 from motcua_platform.mongo import AggregateStore, connect
 from motcua_platform.provision import create_topics
@@ -42,6 +42,7 @@ class Sink:
         *,
         batch_seconds: float,
         max_poll_interval_seconds: float,
+        bulk: bool = False,
     ) -> None:
         self.client = connect(proxy.url())
         db = self.client[db_name]
@@ -62,9 +63,25 @@ class Sink:
                 self.applied[(envelope.subject, envelope.seq)] += 1
             return outcome
 
+        def decide_for(envelope: Envelope, payload: Any) -> Decide:
+            def decide(loaded: Any) -> Decision:
+                reasons = list(loaded.state.get("reasons", [])) if loaded else []
+                return Decision(
+                    state={"reasons": [*reasons, payload.reason]},
+                    effect=(envelope.subject, envelope.seq),
+                )
+
+            return decide
+
+        async def after(effects: Any) -> None:
+            for applied, _ in effects:
+                self.applied[applied] += 1
+
+        # ``bulk``: a ``Fold``, which the consumer applies a batch at a time with bulk writes.
+        handler = Fold(self.store, decide_for, after) if bulk else record
         self.consumer = EventConsumer(
             "test",
-            {"dossier.withdrawal_requested": record},
+            {"dossier.withdrawal_requested": handler},
             dead_letters=DeadLetters(self.broker, "test"),
             parking=ParkingLot(self.parked),
             metrics=self.metrics,
@@ -170,14 +187,16 @@ async def consumed_up_to(db: Any, codes: Any, seq: int, timeout: float = 90.0) -
     """Wait until every dossier of ``codes`` has consumed its events up to ``seq``, as its
     document says (a write the driver saw fail may have landed: the document is the truth)."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while await db["cases"].count_documents({"inbox.intake": seq}) < len(codes):
+    mine = {"_id": {"$in": list(codes)}, "inbox.intake": seq}
+    while await db["cases"].count_documents(mine) < len(codes):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"not every dossier consumed up to {seq} in time")
         await asyncio.sleep(0.2)
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["one-by-one", "bulk"])
 async def test_batch_failing_on_the_database_is_applied_once_after_it_recovers(
-    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, own_namespace: str
+    mongo_db: Any, proxy: DatabaseProxy, kafka_bootstrap: str, own_namespace: str, bulk: bool
 ) -> None:
     topic = own_namespace + TOPIC
     run = uuid.uuid4().hex[:6]
@@ -199,6 +218,7 @@ async def test_batch_failing_on_the_database_is_applied_once_after_it_recovers(
         topic,
         batch_seconds=20,
         max_poll_interval_seconds=60,
+        bulk=bulk,
     ) as sink:
         await produce(kafka_bootstrap, topic, first)
         await until(lambda: sum(sink.applied.values()) >= 15)

@@ -10,19 +10,22 @@ multi-document transactions — which FerretDB does not support.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import ASCENDING, AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts import Envelope
 from motcua_platform.errors import ConcurrencyConflict
+
+log = logging.getLogger(__name__)
 
 # Fields the store owns inside every aggregate document.
 RESERVED = frozenset(
@@ -171,6 +174,14 @@ class AggregateStore:
             for i, data in enumerate(events, start=1)
         ]
 
+    async def load_many(self, aggregate_ids: Sequence[str]) -> dict[str, Loaded]:
+        """The documents of ``aggregate_ids`` that exist, by id, read with one query (a
+        consumer's batch). Not for idempotent requests: it does not check ``CURRENT_REQUEST``."""
+        found: dict[str, Loaded] = {}
+        async for doc in self.collection.find({"_id": {"$in": list(aggregate_ids)}}):
+            found[doc["_id"]] = self.loaded(doc)
+        return found
+
     async def save(
         self,
         aggregate_id: str,
@@ -182,6 +193,60 @@ class AggregateStore:
         """Write state, append events to the outbox and record consumed sequence numbers in one
         atomic update. Returns the new version; raises ``ConcurrencyConflict`` if another writer
         got there first."""
+        guard, write = self._write(aggregate_id, expected_version, state, new_events, inbox)
+        if guard is None:
+            try:
+                await self.collection.insert_one(write)
+            except DuplicateKeyError as exc:
+                raise ConcurrencyConflict(aggregate_id) from exc
+            return 1
+        result = await self.collection.update_one(guard, write)
+        if result.matched_count != 1:
+            raise ConcurrencyConflict(aggregate_id)
+        return expected_version + 1
+
+    async def save_many(self, saves: Sequence[Save]) -> set[str]:
+        """Several :meth:`save` calls of different aggregates sent as one unordered bulk write
+        (a consumer's batch: one round trip instead of one per aggregate). Each write stays
+        version-guarded and atomic on its own; returns the ids whose write was applied. The
+        others met a concurrent writer (or a failure of their own) and changed nothing: the
+        caller applies them again one by one. A failure of the connection raises, leaving the
+        caller unsure of every write (each one is still all or nothing)."""
+        if not saves:
+            return set()
+        writes: list[InsertOne[dict[str, Any]] | UpdateOne] = []
+        for s in saves:
+            guard, write = self._write(
+                s.aggregate_id, s.expected_version, s.state, s.new_events, s.inbox
+            )
+            writes.append(InsertOne(write) if guard is None else UpdateOne(guard, write))
+        try:
+            result = await self.collection.bulk_write(writes, ordered=False)
+            if result.inserted_count + result.matched_count == len(saves):
+                return {s.aggregate_id for s in saves}
+        except BulkWriteError as exc:
+            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                log.info("bulk write: %s", exc.details.get("writeErrors", [])[:3])
+        # Some writes did not apply: a write applied leaves its aggregate one version on, with
+        # the consumed ``seq`` it carried (another writer cannot add ours).
+        now = {
+            doc["_id"]: doc
+            async for doc in self.collection.find(
+                {"_id": {"$in": [s.aggregate_id for s in saves]}}, {"version": 1, "inbox": 1}
+            )
+        }
+        return {s.aggregate_id for s in saves if _carries(now.get(s.aggregate_id), s)}
+
+    def _write(
+        self,
+        aggregate_id: str,
+        expected_version: int,
+        state: Mapping[str, Any],
+        new_events: Sequence[Envelope] = (),
+        inbox: Mapping[str, int] | None = None,
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The single-document write :meth:`save` sends: ``(None, document)`` to insert a new
+        aggregate, else ``(filter, update)`` guarded by ``expected_version``."""
         bad = RESERVED.intersection(state)
         if bad:
             raise ValueError(f"state may not use reserved fields {sorted(bad)}")
@@ -203,11 +268,7 @@ class AggregateStore:
             }
             if self.projected:
                 doc["projection_pending"] = True
-            try:
-                await self.collection.insert_one(doc)
-            except DuplicateKeyError as exc:
-                raise ConcurrencyConflict(aggregate_id) from exc
-            return 1
+            return None, doc
         update: dict[str, Any] = {"$set": dict(state), "$inc": {"version": 1}}
         if self.projected:
             update["$set"]["projection_pending"] = True
@@ -218,12 +279,28 @@ class AggregateStore:
             update["$set"][f"inbox.{source}"] = seq
         if markers:
             update["$addToSet"] = {"requests": {"$each": markers}}
-        result = await self.collection.update_one(
-            {"_id": aggregate_id, "version": expected_version}, update
-        )
-        if result.matched_count != 1:
-            raise ConcurrencyConflict(aggregate_id)
-        return expected_version + 1
+        return {"_id": aggregate_id, "version": expected_version}, update
+
+
+@dataclass(frozen=True)
+class Save:
+    """One aggregate's write in :meth:`AggregateStore.save_many` (the arguments of ``save``)."""
+
+    aggregate_id: str
+    expected_version: int
+    state: Mapping[str, Any]
+    new_events: Sequence[Envelope] = ()
+    inbox: Mapping[str, int] = field(default_factory=dict)
+
+
+DUPLICATE_KEY = 11000
+
+
+def _carries(doc: Mapping[str, Any] | None, save: Save) -> bool:
+    if doc is None or doc.get("version", 0) < save.expected_version + 1:
+        return False
+    inbox = doc.get("inbox") or {}
+    return all(inbox.get(source, 0) >= seq for source, seq in save.inbox.items())
 
 
 def _request_markers(request: str | None, body_hash: str | None) -> list[str]:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from motcua_platform.calendar import CalendarProvider
 from motcua_platform.contracts.events import CaseEventData
@@ -75,14 +76,24 @@ class WorkflowContext:
         was_finished: bool,
     ) -> None:
         """After a successful save: wake the relay, update the read model, count."""
-        if events:
+        await self.changed_many([(subject, events, version, was_finished)])
+
+    async def changed_many(
+        self, changes: Sequence[tuple[Case | KnownDossier, list[CaseEventData], int, bool]]
+    ) -> None:
+        """:meth:`changed` for the saves of a consumer's batch ``(subject, events, version,
+        was_finished)``: the read model rows in one bulk write."""
+        if any(events for _, events, _, _ in changes):
             self.runtime.relay.notify()
-        row = row_of(subject)
-        if row is not None:
-            await self.facts.put(row, version)
-        if isinstance(subject, Case):
-            # Counters count what happens now; a dossier of the past imported today is not.
-            if not subject.imported:
-                self.metrics.case_changed(subject, events, was_finished)
-        elif row is not None and not was_finished:
-            self.metrics.refused(subject)
+        rows: dict[str, tuple[dict[str, Any], int]] = {}
+        for subject, events, version, was_finished in changes:
+            row = row_of(subject)
+            if row is not None:
+                rows[row["_id"]] = (row, version)  # the last change of a case is its state now
+            if isinstance(subject, Case):
+                # Counters count what happens now; a dossier of the past imported today is not.
+                if not subject.imported:
+                    self.metrics.case_changed(subject, events, was_finished)
+            elif row is not None and not was_finished:
+                self.metrics.refused(subject)
+        await self.facts.put_many(list(rows.values()))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from motcua_platform.agency import unit_path
@@ -157,32 +158,37 @@ class FactsReadModel:
         return before
 
     async def put(self, row: dict[str, Any], version: int) -> None:
-        """Write the row of a case at aggregate ``version``; an older version never overwrites a
-        newer one (two replicas may finish their writes in either order), and a row that says
-        the same as the stored one is not written (most commands, e.g. a middle step, change
-        nothing a report reads). Both operations use only ``_id`` in the filter, which FerretDB
+        """Write the row of a case at aggregate ``version`` (see :meth:`put_many`)."""
+        await self.put_many([(row, version)])
+
+    async def put_many(self, rows: Sequence[tuple[dict[str, Any], int]]) -> int:
+        """Write rows of cases, each at its aggregate version; returns how many were written.
+        An older version never overwrites a newer one (two replicas may finish their writes in
+        either order), and a row that says the same as the stored one is not written (most
+        commands, e.g. a middle step, change nothing a report reads). One read for all, then
+        one bulk write of the rows that are behind; every filter is an ``_id``, which FerretDB
         serves without a scan."""
+        if not rows:
+            # An empty ``$in`` would read the whole collection on the local server.
+            return 0
         collection = await self.current()
-        if _holds(await collection.find_one({"_id": row["_id"]}), row, version):
-            return
-        await collection.replace_one({"_id": row["_id"]}, {**row, "version": version}, upsert=True)
+        ids = [row["_id"] for row, _ in rows]
+        stored = {doc["_id"]: doc async for doc in collection.find({"_id": {"$in": ids}})}
+        behind = [(row, v) for row, v in rows if not _holds(stored.get(row["_id"]), row, v)]
+        if behind:
+            await collection.bulk_write(
+                [
+                    ReplaceOne({"_id": row["_id"]}, {**row, "version": v}, upsert=True)
+                    for row, v in behind
+                ],
+                ordered=False,
+            )
+        return len(behind)
 
     async def catch_up(self, rows: Sequence[tuple[dict[str, Any], int]]) -> int:
         """Write the rows (each with its aggregate version) that the collection has not at all,
-        or at an older version with other content; returns how many were behind. One read for
-        all."""
-        ids = [row["_id"] for row, _ in rows]
-        if not ids:
-            # A round of dossiers without rows (known, not yet accepted): an empty ``$in`` would
-            # read the whole collection on the local server.
-            return 0
-        current = {
-            doc["_id"]: doc async for doc in (await self.current()).find({"_id": {"$in": ids}})
-        }
-        behind = [(row, v) for row, v in rows if not _holds(current.get(row["_id"]), row, v)]
-        for row, version in behind:
-            await self.put(row, version)
-        return len(behind)
+        or at an older version with other content; returns how many were behind."""
+        return await self.put_many(rows)
 
     async def _rows(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         return await (await self.current()).find(query, {"book": 0}).to_list(None)

@@ -1,5 +1,5 @@
-"""Intake events in, case commands out. Every intake event of a dossier goes through
-``apply_to_aggregate`` — those that change nothing here too — so each is applied once, in order,
+"""Intake events in, case commands out. Every intake event of a dossier is applied as a
+``Fold`` of its case — those that change nothing here too — so each is applied once, in order,
 and the per-dossier ``seq`` has no false gaps.
 
 An event the case cannot accept (a withdrawal after the decision, a supplement nobody asked for)
@@ -9,6 +9,7 @@ person to look at, and the dossier's later events still flow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from motcua_platform.contracts.events import (
     DossierWithdrawalRequested,
 )
 from motcua_platform.instants import at_rest as instant
-from motcua_platform.messaging.inbox import Decision, Outcome, Rejected, apply_to_aggregate
+from motcua_platform.messaging.inbox import Decide, Decision, Fold
 from motcua_platform.mongo import Loaded
 from motcua_platform.runtime import Subscription
 from motcua_workflow.context import WorkflowContext
@@ -41,7 +42,7 @@ class Change:
 
 
 def decide_intake(
-    store: CaseStore, code: str, current: Case | KnownDossier | None, data: EventData
+    store: CaseStore, code: str, current: Case | KnownDossier | None, data: EventData | None
 ) -> Change | None:
     """What one intake event does to the dossier's record; ``None`` when nothing."""
     match data, current:
@@ -78,35 +79,44 @@ def decide_intake(
     return None
 
 
-async def apply_intake_event(ctx: WorkflowContext, envelope: Envelope, data: EventData) -> Outcome:
+@dataclass(frozen=True)
+class Applied:
+    """What a written intake event changed, for the follow-up (read model row, metrics)."""
+
+    change: Change
+    was_finished: bool
+
+
+def intake_fold(ctx: WorkflowContext) -> Fold:
+    """Every intake event as a ``Fold`` of the cases: the consumer applies a batch of them with
+    one read and one bulk write, then writes their ``case_facts`` rows and counts them."""
     store = ctx.store
-    seen: dict[str, Any] = {}
 
-    def decide(loaded: Loaded | None) -> Decision | None:
-        seen.clear()
-        current = store.decode(loaded)
-        seen["was_finished"] = _finished(current)
-        try:
-            change = decide_intake(store, envelope.subject, current, data)
-        except DomainError as exc:
-            seen["refusal"] = f"{exc.code}: {exc.message}"
-            return None
-        if change is None:
-            return None
-        seen.update(change=change, version=(loaded.version if loaded else 0) + 1)
-        return Decision(state=store.document(change.subject), events=change.events, at=change.at)
+    def decide_for(envelope: Envelope, data: EventData | None) -> Decide:
+        def decide(loaded: Loaded | None) -> Decision | None:
+            current = store.decode(loaded)
+            try:
+                change = decide_intake(store, envelope.subject, current, data)
+            except DomainError as exc:
+                # Recorded as consumed, then dead-lettered: the dossier's later events flow.
+                return Decision(state={}, rejected=f"{exc.code}: {exc.message}")
+            if change is None:
+                return None
+            return Decision(
+                state=store.document(change.subject),
+                events=change.events,
+                at=change.at,
+                effect=Applied(change, _finished(current)),
+            )
 
-    outcome = await apply_to_aggregate(store.aggregates, envelope.subject, envelope, decide)
-    if outcome is not Outcome.APPLIED:
-        return outcome
-    if "refusal" in seen:
-        raise Rejected(seen["refusal"])
-    change = seen.get("change")
-    if change is not None:
-        await ctx.changed(
-            change.subject, change.events, seen["version"], was_finished=seen["was_finished"]
+        return decide
+
+    async def after(effects: Sequence[tuple[Any, int]]) -> None:
+        await ctx.changed_many(
+            [(a.change.subject, a.change.events, version, a.was_finished) for a, version in effects]
         )
-    return outcome
+
+    return Fold(store.aggregates, decide_for, after)
 
 
 def _finished(current: Case | KnownDossier | None) -> bool:
@@ -116,9 +126,7 @@ def _finished(current: Case | KnownDossier | None) -> bool:
 
 
 def intake_subscription(ctx: WorkflowContext) -> Subscription:
-    async def handle(envelope: Envelope, data: EventData) -> Outcome:
-        return await apply_intake_event(ctx, envelope, data)
-
+    handle = intake_fold(ctx)
     types = (
         DossierSubmitted,
         DossierAccepted,

@@ -36,7 +36,7 @@ from pymongo.errors import PyMongoError
 
 from motcua_platform.contracts import Envelope, EventData, dlq_topic
 from motcua_platform.errors import ConcurrencyConflict
-from motcua_platform.messaging.inbox import Fold, Outcome, Rejected, apply_all_to_aggregate
+from motcua_platform.messaging.inbox import Fold, Folded, Outcome, Rejected, fold_events
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,11 @@ class ParkingLot:
         )
         return None if doc is None else Envelope.from_json(doc["envelope"])
 
+    async def subjects(self, subjects: Sequence[str]) -> set[str]:
+        """Which of ``subjects`` have events parked (one query for a whole batch)."""
+        found = self.collection.find({"subject": {"$in": list(subjects)}}, {"subject": 1})
+        return {doc["subject"] async for doc in found}
+
     async def release(self, envelope: Envelope) -> None:
         await self.collection.delete_one({"_id": envelope.id})
 
@@ -141,6 +146,7 @@ class EventConsumer:
         fallback: Handler | None = None,
         max_attempts: int = 3,
         batch_seconds: float = 60.0,
+        bulk_size: int = 500,
     ) -> None:
         self.service = service
         self.handlers = dict(handlers)
@@ -150,6 +156,7 @@ class EventConsumer:
         self.metrics = metrics
         self.max_attempts = max_attempts
         self.batch_seconds = batch_seconds
+        self.bulk_size = bulk_size  # records applied with one read and one bulk write, at most
         self._folds = any(isinstance(h, Fold) for h in (*self.handlers.values(), fallback))
         # Consecutive failures per partition, so the back-off keeps growing across the batches
         # that fetch a held record again.
@@ -199,87 +206,158 @@ class EventConsumer:
         ordered = sorted(records, key=lambda r: r.offset)
         i = 0
         while i < len(ordered):
-            if loop.time() < deadline and (folded := await self._fold(ordered, i, deadline)):
-                i += folded
+            if loop.time() < deadline and (bulk := await self._bulk(ordered, i, deadline)):
+                covered, leftovers = bulk
+                for record in leftovers:
+                    if (stop := await self._one(record, deadline)) is not None:
+                        return stop
+                i += covered
                 continue
-            record = ordered[i]
+            if (stop := await self._one(ordered[i], deadline)) is not None:
+                return stop
             i += 1
-            key = (record.topic, record.partition)
-            while True:
-                if loop.time() >= deadline:
-                    log.info("batch time budget spent; %s[%d] resumes at %d", *key, record.offset)
-                    return record.offset
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        await self.handle_record(record)
-                except Exception as exc:
-                    if isinstance(exc, TimeoutError) and loop.time() >= deadline:
-                        log.warning(
-                            "batch time budget spent applying %s[%d]@%d; fetched again",
-                            *key,
-                            record.offset,
-                        )
-                        return record.offset
-                    self._failures[key] += 1
-                    failures = self._failures[key]
-                    log.warning(
-                        "%s[%d]@%d not applied (failure %d), held and retried: %s",
-                        *key,
-                        record.offset,
-                        failures,
-                        _describe(exc),
-                        exc_info=not is_infrastructure(exc),
-                    )
-                    await asyncio.sleep(max(0.0, min(backoff(failures), deadline - loop.time())))
-                    continue
-                self._failures.pop(key, None)
-                break
         return None
 
-    async def _fold(
+    async def _one(self, record: ConsumerRecord[Any, Any], deadline: float) -> int | None:
+        """Apply one record, retrying failures with back-off within the budget; its offset when
+        it could not be applied in time, ``None`` once it was (or was dead-lettered)."""
+        loop = asyncio.get_running_loop()
+        key = (record.topic, record.partition)
+        while True:
+            if loop.time() >= deadline:
+                log.info("batch time budget spent; %s[%d] resumes at %d", *key, record.offset)
+                return record.offset
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await self.handle_record(record)
+            except Exception as exc:
+                if isinstance(exc, TimeoutError) and loop.time() >= deadline:
+                    log.warning(
+                        "batch time budget spent applying %s[%d]@%d; fetched again",
+                        *key,
+                        record.offset,
+                    )
+                    return record.offset
+                self._failures[key] += 1
+                failures = self._failures[key]
+                log.warning(
+                    "%s[%d]@%d not applied (failure %d), held and retried: %s",
+                    *key,
+                    record.offset,
+                    failures,
+                    _describe(exc),
+                    exc_info=not is_infrastructure(exc),
+                )
+                await asyncio.sleep(max(0.0, min(backoff(failures), deadline - loop.time())))
+                continue
+            self._failures.pop(key, None)
+            return None
+
+    async def _bulk(
         self, records: Sequence[ConsumerRecord[Any, Any]], start: int, deadline: float
-    ) -> int:
-        """Apply the run of consecutive records from ``start`` that concern one subject and
-        whose handlers are ``Fold``s of one store with one write (a command's events arrive
-        together: a completed step and the next one started). Returns how many were applied;
-        0 leaves them all to the one-by-one path, which also handles every failure."""
-        nxt = start + 1
-        if not self._folds or nxt >= len(records) or records[nxt].key != records[start].key:
-            return 0  # nothing to apply together: no need to parse ahead
+    ) -> tuple[int, list[ConsumerRecord[Any, Any]]] | None:
+        """Apply the records from ``start`` whose handlers are ``Fold``s of one store together:
+        one read of every subject they concern, the events of each subject folded in order
+        (:func:`fold_events`), one unordered bulk write of all subjects (each write still
+        version-guarded and atomic), then the handlers' follow-ups. Subjects are independent, so
+        their order between them does not matter; within a subject it is kept.
+
+        Returns how many records the run covered and those of them left to the one-by-one path
+        (in offset order): a subject whose event was rejected, met a gap, or whose write met a
+        concurrent writer. ``None`` (nothing to apply together, or a failure of the database)
+        leaves every record to the one-by-one path, which also handles every failure; what was
+        written meanwhile is then recognised as duplicate."""
+        if not self._folds or start + 1 >= len(records):
+            return None
         run: list[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]] = []
-        for record in records[start:]:
-            if record.key is None or (run and record.key != run[0][0].key):
-                break
+        for record in records[start : start + self.bulk_size]:
             try:
                 envelope, payload = self._parse(record.value)
             except Poison:
                 break
             fold = self._handler(envelope)
-            if not isinstance(fold, Fold):
-                break
-            if run and (fold.store is not run[0][2].store or envelope.subject != run[0][1].subject):
+            if not isinstance(fold, Fold) or (run and fold.store is not run[0][2].store):
                 break
             run.append((record, envelope, fold, payload))
         if len(run) < 2:
-            return 0
-        store, subject = run[0][2].store, run[0][1].subject
+            return None
+        store = run[0][2].store
+        by_subject: dict[str, list[int]] = defaultdict(list)
+        for i, (_, envelope, _, _) in enumerate(run):
+            by_subject[envelope.subject].append(i)
+        leftovers: list[int] = []
         try:
             async with asyncio.timeout_at(deadline):
-                items = [(env, fold.decide_for(env, payload)) for _, env, fold, payload in run]
-                outcomes = await apply_all_to_aggregate(store, subject, items)
-                applied = [o for o in outcomes if o is not Outcome.GAP]
-                for (record, envelope, _, _), outcome in zip(run, applied, strict=False):
-                    await self._account(envelope, outcome, record)
-                    await self._release_parked(envelope, record.topic, record.partition)
+                loaded = await store.load_many(list(by_subject))
+                folds: dict[str, tuple[Folded, list[int]]] = {}
+                for subject, indices in by_subject.items():
+                    items = [
+                        (run[i][1], run[i][2].decide_for(run[i][1], run[i][3])) for i in indices
+                    ]
+                    try:
+                        folded = fold_events(store, subject, loaded.get(subject), items)
+                    except Exception as exc:  # the one-by-one path retries or dead-letters it
+                        log.info("%s: one by one (%s)", subject, _describe(exc))
+                        leftovers.extend(indices)
+                        continue
+                    done = len(folded.outcomes) - (folded.outcomes[-1] is Outcome.GAP)
+                    leftovers.extend(indices[done:])  # the gap and what follows it
+                    folds[subject] = (folded, indices[:done])
+                saves = [f.save for f, _ in folds.values() if f.save]
+                written = await store.save_many(saves) if saves else set()
         except Exception as exc:
             log.info(
-                "%d events of one subject not applied together (%s); one by one instead",
-                len(run),
-                _describe(exc),
+                "%d events not applied together (%s); one by one instead", len(run), _describe(exc)
             )
-            return 0
+            return None
+        applied: list[tuple[Folded, list[int]]] = []
+        for subject, (folded, indices) in folds.items():
+            if folded.save is not None and subject not in written:
+                leftovers.extend(indices)
+            else:
+                applied.append((folded, indices))
+        try:
+            await self._follow_up(run, applied)
+        except Exception as exc:
+            # Applied, but the parked ones behind them not yet released: the one-by-one path
+            # meets them as duplicates and releases, with back-off while the database is away.
+            log.info("follow-up of a bulk write failed (%s); one by one", _describe(exc))
+            leftovers.extend(i for _, indices in applied for i in indices)
         self._failures.pop((run[0][0].topic, run[0][0].partition), None)
-        return len(applied)
+        return len(run), [run[i][0] for i in sorted(leftovers)]
+
+    async def _follow_up(
+        self,
+        run: Sequence[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]],
+        applied: Sequence[tuple[Folded, list[int]]],
+    ) -> None:
+        """After a bulk write: count, run each handler's ``after``, dead-letter what was
+        rejected, release events parked behind what was applied."""
+        effects: dict[int, tuple[Fold, list[tuple[Any, int]]]] = {}
+        for folded, indices in applied:
+            for i, outcome in zip(indices, folded.outcomes, strict=False):
+                await self._account(run[i][1], outcome, run[i][0])
+            for fold in {id(run[i][2]): run[i][2] for i in indices}.values():
+                mine = [
+                    e
+                    for e, i in zip(folded.effects(), _applied(folded, indices), strict=True)
+                    if run[i][2] is fold
+                ]
+                effects.setdefault(id(fold), (fold, []))[1].extend(mine)
+            for position, reason in folded.rejections():
+                record, envelope = run[indices[position]][0], run[indices[position]][1]
+                await self._dead_letter(record, envelope.type, f"rejected: {reason}")
+        for fold, items in effects.values():
+            if fold.after is not None and items:
+                try:
+                    await fold.after(items)
+                except Exception:  # the store's catch-up repairs a read model left behind
+                    log.exception("follow-up of %d applied events failed", len(items))
+        last = {run[indices[-1]][1].subject: run[indices[-1]] for _, indices in applied if indices}
+        if last and (waiting := await self.parking.subjects(list(last))):
+            for subject in waiting:
+                record, envelope = last[subject][0], last[subject][1]
+                await self._release_parked(envelope, record.topic, record.partition)
 
     async def handle_record(self, record: ConsumerRecord[Any, Any]) -> None:
         """Apply one record, or dead-letter it if it is poison. Raises when neither could be
@@ -407,6 +485,12 @@ class EventConsumer:
             envelope.to_json(), envelope.subject.encode(), topic, partition, None, reason
         )
         self.metrics.consumed(envelope.type, "dead_lettered")
+
+
+def _applied(folded: Folded, indices: Sequence[int]) -> list[int]:
+    """The run positions of the events a fold applied whose decision has an ``effect``."""
+    positions = [i for i, o in zip(indices, folded.outcomes, strict=False) if o is Outcome.APPLIED]
+    return [i for i, d in zip(positions, folded.decisions, strict=True) if d.effect is not None]
 
 
 def _typed(envelope: Envelope) -> EventData | None:

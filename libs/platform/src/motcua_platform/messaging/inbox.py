@@ -7,7 +7,7 @@ or re-delivered event is recognised and skipped, and a restart at any point appl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,7 +15,7 @@ from typing import Any
 
 from motcua_platform.contracts import Envelope, EventData
 from motcua_platform.errors import ConcurrencyConflict
-from motcua_platform.mongo import AggregateStore, Loaded
+from motcua_platform.mongo import AggregateStore, Loaded, Save
 
 
 class Outcome(StrEnum):
@@ -40,14 +40,92 @@ class Rejected(Exception):
 
 @dataclass
 class Decision:
-    """What applying one event does to an aggregate: its new state and the events it causes."""
+    """What applying one event does to an aggregate: its new state and the events it causes.
+
+    ``rejected``: the event contradicts the aggregate; its ``seq`` is recorded (with ``state``,
+    usually empty) so the subject's later events still flow, and the event then goes to the
+    dead-letter topic with this reason. ``effect``: what the handler's ``after`` needs once the
+    write is done (a read model row to write, a metric to count)."""
 
     state: dict[str, Any]
     events: Sequence[EventData] = field(default_factory=list)
     at: datetime | None = None
+    rejected: str | None = None
+    effect: Any = None
 
 
 Decide = Callable[[Loaded | None], Decision | None]
+After = Callable[[Sequence[tuple[Any, int]]], Awaitable[None]]
+"""Follows writes up: called with the ``effect`` of each decision written and the aggregate's
+version after that write."""
+
+
+@dataclass
+class Folded:
+    """Consecutive events of one aggregate folded into one write (see :func:`fold_events`)."""
+
+    outcomes: list[Outcome]
+    save: Save | None  # ``None`` when every event was a duplicate: nothing to write
+    decisions: list[Decision]  # of the events applied, in order
+
+    def effects(self) -> list[tuple[Any, int]]:
+        if self.save is None:
+            return []
+        version = self.save.expected_version + 1
+        return [(d.effect, version) for d in self.decisions if d.effect is not None]
+
+    def rejections(self) -> list[tuple[int, str]]:
+        """(index of the event among those folded, reason) of each rejected event."""
+        applied = [i for i, o in enumerate(self.outcomes) if o is Outcome.APPLIED]
+        return [(i, d.rejected) for i, d in zip(applied, self.decisions, strict=True) if d.rejected]
+
+
+def fold_events(
+    store: AggregateStore,
+    aggregate_id: str,
+    loaded: Loaded | None,
+    items: Sequence[tuple[Envelope, Decide]],
+) -> Folded:
+    """Decide consecutive events of one aggregate in order, as one by one, into one write
+    holding the new state, every caused event and the last consumed ``seq``. Pure: nothing is
+    read or written. Stops at the first gap (that event and the rest are left to the caller);
+    a ``decide`` that raises makes the whole call raise."""
+    current = loaded
+    inbox = dict(loaded.inbox) if loaded else {}
+    head = loaded.seq_head if loaded else 0
+    state: dict[str, Any] = {}
+    caused: list[Envelope] = []
+    consumed: dict[str, int] = {}
+    outcomes: list[Outcome] = []
+    decisions: list[Decision] = []
+    for envelope, decide in items:
+        verdict = sequence_verdict(inbox, envelope.source, envelope.seq)
+        outcomes.append(verdict)
+        if verdict is Outcome.GAP:
+            break
+        if verdict is Outcome.DUPLICATE:
+            continue
+        decision = decide(current) or Decision(state={})
+        decisions.append(decision)
+        new = store.envelopes(aggregate_id, head, decision.events, decision.at or envelope.time)
+        head += len(new)
+        caused.extend(new)
+        state.update(decision.state)
+        inbox[envelope.source] = consumed[envelope.source] = envelope.seq
+        # What the next event's ``decide`` would load had this one been written alone.
+        current = Loaded(
+            id=aggregate_id,
+            version=loaded.version if loaded else 0,
+            state={**(current.state if current else {}), **decision.state},
+            seq_head=head,
+            inbox=dict(inbox),
+        )
+    save = (
+        Save(aggregate_id, loaded.version if loaded else 0, state, caused, consumed)
+        if consumed
+        else None
+    )
+    return Folded(outcomes, save, decisions)
 
 
 async def apply_to_aggregate(
@@ -63,47 +141,10 @@ async def apply_to_aggregate(
     ``decide`` returning ``None`` means the event changes nothing here; its ``seq`` is still
     recorded so that the next event of the subject is not mistaken for a gap.
     """
-    for _ in range(attempts):
-        loaded = await store.load(aggregate_id)
-        verdict = sequence_verdict(loaded.inbox if loaded else {}, envelope.source, envelope.seq)
-        if verdict is not Outcome.APPLIED:
-            return verdict
-        decision = decide(loaded)
-        state = decision.state if decision else {}
-        head = loaded.seq_head if loaded else 0
-        caused = store.envelopes(
-            aggregate_id,
-            head,
-            decision.events if decision else (),
-            (decision.at if decision and decision.at else envelope.time),
-        )
-        try:
-            await store.save(
-                aggregate_id,
-                loaded.version if loaded else 0,
-                state,
-                caused,
-                inbox={envelope.source: envelope.seq},
-            )
-        except ConcurrencyConflict:
-            continue
-        return Outcome.APPLIED
-    raise ConcurrencyConflict(aggregate_id)
-
-
-@dataclass(frozen=True)
-class Fold:
-    """A handler whose whole effect is one aggregate change: ``decide_for`` gives, for an event,
-    how it changes the aggregate named by its subject. The consumer may then apply several
-    consecutive events of one subject with one load and one write
-    (:func:`apply_all_to_aggregate`); alone, an event goes through :func:`apply_to_aggregate`."""
-
-    store: AggregateStore
-    decide_for: Callable[[Envelope, Any], Decide]
-
-    async def __call__(self, envelope: Envelope, payload: Any) -> Outcome:
-        decide = self.decide_for(envelope, payload)
-        return await apply_to_aggregate(self.store, envelope.subject, envelope, decide)
+    folded = await apply_all_to_aggregate(
+        store, aggregate_id, [(envelope, decide)], attempts=attempts
+    )
+    return folded.outcomes[0]
 
 
 async def apply_all_to_aggregate(
@@ -112,57 +153,47 @@ async def apply_all_to_aggregate(
     items: Sequence[tuple[Envelope, Decide]],
     *,
     attempts: int = 20,
-) -> list[Outcome]:
-    """Apply consecutive events of one aggregate in order, as :func:`apply_to_aggregate` would
-    one by one, but with one load and one version-guarded write holding the new state, every
-    caused event and the last consumed ``seq``: all of them are applied, or none.
-
-    Returns the outcomes of a prefix of ``items``: it stops at the first gap (that event and the
-    rest are left to the caller). A ``decide`` that raises makes the whole call raise, with
-    nothing written."""
+) -> Folded:
+    """Apply consecutive events of one aggregate in order (:func:`fold_events`) with one load
+    and one version-guarded write: all of them are applied, or none. Its ``outcomes`` cover a
+    prefix of ``items``: the first gap and what follows are left to the caller."""
     for _ in range(attempts):
         loaded = await store.load(aggregate_id)
-        current = loaded
-        inbox = dict(loaded.inbox) if loaded else {}
-        head = loaded.seq_head if loaded else 0
-        state: dict[str, Any] = {}
-        caused: list[Envelope] = []
-        consumed: dict[str, int] = {}
-        outcomes: list[Outcome] = []
-        for envelope, decide in items:
-            verdict = sequence_verdict(inbox, envelope.source, envelope.seq)
-            outcomes.append(verdict)
-            if verdict is Outcome.GAP:
-                break
-            if verdict is Outcome.DUPLICATE:
-                continue
-            decision = decide(current)
-            changes = decision.state if decision else {}
-            new = store.envelopes(
-                aggregate_id,
-                head,
-                decision.events if decision else (),
-                (decision.at if decision and decision.at else envelope.time),
-            )
-            head += len(new)
-            caused.extend(new)
-            state.update(changes)
-            inbox[envelope.source] = consumed[envelope.source] = envelope.seq
-            # What the next event's ``decide`` would load had this one been written alone.
-            current = Loaded(
-                id=aggregate_id,
-                version=loaded.version if loaded else 0,
-                state={**(current.state if current else {}), **changes},
-                seq_head=head,
-                inbox=dict(inbox),
-            )
-        if not consumed:
-            return outcomes
+        folded = fold_events(store, aggregate_id, loaded, items)
+        if folded.save is None:
+            return folded
+        save = folded.save
         try:
             await store.save(
-                aggregate_id, loaded.version if loaded else 0, state, caused, inbox=consumed
+                aggregate_id, save.expected_version, save.state, save.new_events, save.inbox
             )
         except ConcurrencyConflict:
             continue
-        return outcomes
+        return folded
     raise ConcurrencyConflict(aggregate_id)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A handler whose whole effect is one aggregate change: ``decide_for`` gives, for an event,
+    how it changes the aggregate named by its subject; ``after`` (optional) follows a write up
+    (read model rows, metrics) from the decisions' ``effect``s. The consumer may then apply many
+    events with one read and one bulk write: consecutive events of one subject folded into one
+    write, the writes of different subjects sent together; alone, an event goes through
+    :func:`apply_all_to_aggregate`."""
+
+    store: AggregateStore
+    decide_for: Callable[[Envelope, Any], Decide]
+    after: After | None = None
+
+    async def __call__(self, envelope: Envelope, payload: Any) -> Outcome:
+        decide = self.decide_for(envelope, payload)
+        folded = await apply_all_to_aggregate(self.store, envelope.subject, [(envelope, decide)])
+        await self.follow_up(folded)
+        for _, reason in folded.rejections():
+            raise Rejected(reason)
+        return folded.outcomes[0]
+
+    async def follow_up(self, folded: Folded) -> None:
+        if self.after is not None and (effects := folded.effects()):
+            await self.after(effects)
