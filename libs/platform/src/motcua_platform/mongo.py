@@ -207,11 +207,11 @@ class AggregateStore:
 
     async def save_many(self, saves: Sequence[Save]) -> set[str]:
         """Several :meth:`save` calls of different aggregates sent as one unordered bulk write
-        (a consumer's batch: one round trip instead of one per aggregate). Each write stays
-        version-guarded and atomic on its own; returns the ids whose write was applied. The
-        others met a concurrent writer (or a failure of their own) and changed nothing: the
-        caller applies them again one by one. A failure of the connection raises, leaving the
-        caller unsure of every write (each one is still all or nothing)."""
+        (a consumer's batch, an import: one round trip instead of one per aggregate). Each write
+        stays version-guarded and atomic on its own; returns the ids whose write was applied.
+        The others met a concurrent writer — an existing id for an insert — and changed
+        nothing: the caller decides again one by one. A failure of the connection raises,
+        leaving the caller unsure of every write (each one is still all or nothing)."""
         if not saves:
             return set()
         writes: list[InsertOne[dict[str, Any]] | UpdateOne] = []
@@ -220,22 +220,33 @@ class AggregateStore:
                 s.aggregate_id, s.expected_version, s.state, s.new_events, s.inbox
             )
             writes.append(InsertOne(write) if guard is None else UpdateOne(guard, write))
+        failed: set[int] = set()
+        details: Mapping[str, Any]
         try:
             result = await self.collection.bulk_write(writes, ordered=False)
-            if result.inserted_count + result.matched_count == len(saves):
-                return {s.aggregate_id for s in saves}
+            details = result.bulk_api_result
         except BulkWriteError as exc:
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                log.info("bulk write: %s", exc.details.get("writeErrors", [])[:3])
-        # Some writes did not apply: a write applied leaves its aggregate one version on, with
-        # the consumed ``seq`` it carried (another writer cannot add ours).
+            details = exc.details
+            errors = details.get("writeErrors", [])
+            failed = {error["index"] for error in errors}
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                log.info("bulk write: %s", errors[:3])
+        inserts = {s.aggregate_id for s in saves if not s.expected_version}
+        written = {s.aggregate_id for i, s in enumerate(saves) if i not in failed}
+        updates = [s for s in saves if s.expected_version and s.aggregate_id in written]
+        if details.get("nMatched", 0) >= len(updates):
+            return written
+        # An update that matched nothing met a concurrent writer. One that applied left its
+        # aggregate a version on, with the consumed ``seq`` it carried (no other writer adds ours).
         now = {
             doc["_id"]: doc
             async for doc in self.collection.find(
-                {"_id": {"$in": [s.aggregate_id for s in saves]}}, {"version": 1, "inbox": 1}
+                {"_id": {"$in": [s.aggregate_id for s in updates]}}, {"version": 1, "inbox": 1}
             )
         }
-        return {s.aggregate_id for s in saves if _carries(now.get(s.aggregate_id), s)}
+        return (written & inserts) | {
+            s.aggregate_id for s in updates if _carries(now.get(s.aggregate_id), s)
+        }
 
     def _write(
         self,
