@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from pymongo import MongoClient
+from pymongo import MongoClient, UpdateOne
 from pymongo.collection import Collection
 
 from support.ferretdb import private_infra
@@ -94,3 +94,23 @@ def test_an_update_and_a_delete_by_a_bound_change_only_what_matches(
     assert {d["_id"] for d in coll.find({"hit": True})} == {"early", "dates array"}
     assert coll.delete_many({"v": {"$gte": LATE}}).deleted_count == 2
     assert coll.find_one({"_id": "late"}) is None and coll.find_one({"_id": "middle"}) is not None
+
+
+def test_an_update_command_of_many_statements_completes(
+    values: Collection[dict[str, Any]],
+) -> None:
+    """deploy/local/ferretdb/update-statements.patch: a bulk write of version-guarded updates
+    (a consumer's batch) is one ``update`` command of many statements. Upstream kept every
+    statement's query open to the end of the command, one pooled PostgreSQL connection each,
+    and a command of more statements than the pool stalled until the write gate gave up."""
+    batch = values.database["batch"]
+    batch.insert_many([{"_id": f"d{i}", "version": 1} for i in range(300)])
+    result = batch.bulk_write(
+        [
+            UpdateOne({"_id": f"d{i}", "version": 1}, {"$inc": {"version": 1}, "$set": {"n": i}})
+            for i in range(300)
+        ],
+        ordered=False,
+    )
+    assert result.matched_count == 300
+    assert batch.count_documents({"version": 2}) == 300
