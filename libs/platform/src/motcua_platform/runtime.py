@@ -109,6 +109,7 @@ class ServiceRuntime:
             parking=self.parking,
             metrics=self.metrics,
             batch_seconds=self.settings.consumer_batch_seconds,
+            bulk_size=self.settings.consumer_bulk_size,
         )
         subscribe(
             self.broker,

@@ -69,6 +69,12 @@ class PlatformSettings(BaseSettings):
     topic_partitions: int = 12
     topic_replication: int = 1
     consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_bulk_size: int = Field(
+        default=100,
+        ge=1,
+        description="Consumed events applied with one read and one bulk write, at most "
+        "(1: one by one)",
+    )
     consumer_batch_seconds: float = Field(
         default=60.0,
         gt=0,

@@ -146,7 +146,7 @@ class EventConsumer:
         fallback: Handler | None = None,
         max_attempts: int = 3,
         batch_seconds: float = 60.0,
-        bulk_size: int = 500,
+        bulk_size: int = 100,
     ) -> None:
         self.service = service
         self.handlers = dict(handlers)
