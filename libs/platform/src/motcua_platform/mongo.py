@@ -193,7 +193,9 @@ class AggregateStore:
         """Write state, append events to the outbox and record consumed sequence numbers in one
         atomic update. Returns the new version; raises ``ConcurrencyConflict`` if another writer
         got there first."""
-        guard, write = self._write(aggregate_id, expected_version, state, new_events, inbox)
+        guard, write = self._write(
+            Save(aggregate_id, expected_version, state, new_events, dict(inbox or {}))
+        )
         if guard is None:
             try:
                 await self.collection.insert_one(write)
@@ -216,9 +218,7 @@ class AggregateStore:
             return set()
         writes: list[InsertOne[dict[str, Any]] | UpdateOne] = []
         for s in saves:
-            guard, write = self._write(
-                s.aggregate_id, s.expected_version, s.state, s.new_events, s.inbox
-            )
+            guard, write = self._write(s)
             writes.append(InsertOne(write) if guard is None else UpdateOne(guard, write))
         failed: set[int] = set()
         details: Mapping[str, Any]
@@ -248,16 +248,11 @@ class AggregateStore:
             s.aggregate_id for s in updates if _carries(now.get(s.aggregate_id), s)
         }
 
-    def _write(
-        self,
-        aggregate_id: str,
-        expected_version: int,
-        state: Mapping[str, Any],
-        new_events: Sequence[Envelope] = (),
-        inbox: Mapping[str, int] | None = None,
-    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        """The single-document write :meth:`save` sends: ``(None, document)`` to insert a new
-        aggregate, else ``(filter, update)`` guarded by ``expected_version``."""
+    def _write(self, save: Save) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The single-document write of ``save``: ``(None, document)`` to insert a new
+        aggregate, else ``(filter, update)`` guarded by its ``expected_version``."""
+        aggregate_id, expected_version, state = save.aggregate_id, save.expected_version, save.state
+        new_events, inbox = save.new_events, save.inbox
         bad = RESERVED.intersection(state)
         if bad:
             raise ValueError(f"state may not use reserved fields {sorted(bad)}")
