@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from motcua_platform.calendar import VN_TZ, CalendarProvider
+from motcua_platform.contracts import Envelope
 from motcua_platform.contracts.events import (
     CaseResumed,
     CaseStepStarted,
@@ -22,10 +23,11 @@ from motcua_platform.contracts.events import (
     DossierSupplementSubmitted,
     DossierWithdrawalRequested,
 )
+from motcua_platform.mongo import Loaded
 from motcua_workflow.domain import Case, CaseStatus, InvalidTransition
 from motcua_workflow.domain.known import KnownDossier
 from motcua_workflow.store import CaseStore
-from motcua_workflow.subscribers import decide_intake
+from motcua_workflow.subscribers import decide_intake, intake_fold
 
 CODE = "H15.50.05-240425-0001"
 
@@ -134,3 +136,28 @@ def test_other_intake_events_change_nothing(store: CaseStore, data: DossierAccep
     assert known is not None
     assert decide_intake(store, CODE, known.subject, asked) is None
     assert decide_intake(store, CODE, known.subject, submitted(data)) is None
+
+
+def test_the_folds_decision_tells_a_refusal_finishes_a_dossier_not_finished_before(
+    store: CaseStore, data: DossierAccepted
+) -> None:
+    """The follow-up counts a refusal as a finish (on time, QĐ 766) only for a dossier not
+    finished before the event: judged on the record as loaded, not as the decision left it."""
+    known = decide_intake(store, CODE, None, submitted(data))
+    assert known is not None
+    loaded = Loaded(id=CODE, version=1, state=store.document(known.subject), seq_head=0)
+    refusal = DossierRefused(
+        procedure_code=data.procedure_code,
+        receiving_unit=data.receiving_unit,
+        competent_unit=data.competent_unit,
+        channel=data.channel,
+        reasons=["Không thuộc thẩm quyền"],
+        at=vn(4, 26, 9),
+    )
+    envelope = Envelope.wrap(refusal, source="intake", subject=CODE, seq=2, time=vn(4, 26, 9))
+    ctx = SimpleNamespace(store=store)
+    decision = intake_fold(ctx).decide_for(envelope, refusal)(loaded)  # type: ignore[arg-type]
+    assert decision is not None and decision.rejected is None
+    assert isinstance(decision.effect.change.subject, KnownDossier)
+    assert decision.effect.change.subject.status is CaseStatus.REFUSED
+    assert decision.effect.was_finished is False

@@ -95,6 +95,8 @@ def intake_fold(ctx: WorkflowContext) -> Fold:
     def decide_for(envelope: Envelope, data: EventData | None) -> Decide:
         def decide(loaded: Loaded | None) -> Decision | None:
             current = store.decode(loaded)
+            # Before deciding: the decision changes ``current`` in place.
+            was_finished = _finished(current)
             try:
                 change = decide_intake(store, envelope.subject, current, data)
             except DomainError as exc:
@@ -106,7 +108,7 @@ def intake_fold(ctx: WorkflowContext) -> Fold:
                 state=store.document(change.subject),
                 events=change.events,
                 at=change.at,
-                effect=Applied(change, _finished(current)),
+                effect=Applied(change, was_finished),
             )
 
         return decide
