@@ -52,6 +52,18 @@ def submitted(data: DossierAccepted) -> DossierSubmitted:
     )
 
 
+def refused(data: DossierAccepted) -> DossierRefused:
+    """The refusal at intake of the dossier ``data`` describes."""
+    return DossierRefused(
+        procedure_code=data.procedure_code,
+        receiving_unit=data.receiving_unit,
+        competent_unit=data.competent_unit,
+        channel=data.channel,
+        reasons=["Không thuộc thẩm quyền"],
+        at=vn(4, 26, 9),
+    )
+
+
 def test_submission_makes_a_known_dossier_and_acceptance_opens_the_case(
     store: CaseStore, data: DossierAccepted
 ) -> None:
@@ -70,14 +82,7 @@ def test_a_second_acceptance_or_a_late_refusal_is_refused(
 ) -> None:
     opened = decide_intake(store, CODE, None, data)
     assert opened is not None
-    refusal = DossierRefused(
-        procedure_code=data.procedure_code,
-        receiving_unit=data.receiving_unit,
-        competent_unit=data.competent_unit,
-        channel=data.channel,
-        reasons=["x"],
-        at=vn(4, 26, 9),
-    )
+    refusal = refused(data)
     with pytest.raises(InvalidTransition):
         decide_intake(store, CODE, opened.subject, data)
     with pytest.raises(InvalidTransition):
@@ -146,14 +151,7 @@ def test_the_folds_decision_tells_a_refusal_finishes_a_dossier_not_finished_befo
     known = decide_intake(store, CODE, None, submitted(data))
     assert known is not None
     loaded = Loaded(id=CODE, version=1, state=store.document(known.subject), seq_head=0)
-    refusal = DossierRefused(
-        procedure_code=data.procedure_code,
-        receiving_unit=data.receiving_unit,
-        competent_unit=data.competent_unit,
-        channel=data.channel,
-        reasons=["Không thuộc thẩm quyền"],
-        at=vn(4, 26, 9),
-    )
+    refusal = refused(data)
     envelope = Envelope.wrap(refusal, source="intake", subject=CODE, seq=2, time=vn(4, 26, 9))
     ctx = SimpleNamespace(store=store)
     decision = intake_fold(ctx).decide_for(envelope, refusal)(loaded)  # type: ignore[arg-type]
