@@ -82,6 +82,9 @@ def test_personal_id_numbers_are_masked_in_log_lines() -> None:
     assert "079203001234" not in line
     assert "079*******34" in line
     assert redact("code H15-240304-0001") == "code H15-240304-0001"
+    event_id = "01a22d93-e10f-7eeb-a68a-741343495507"  # last group all decimal: not an ID
+    assert redact(f"event {event_id}") == f"event {event_id}"
+    assert redact("cccd-079203001234") == "cccd-079*******34"
 
 
 def test_explicit_time_is_refused_outside_simulation() -> None:

@@ -1,5 +1,6 @@
 """Structured JSON logs. Personal ID numbers never reach a log line: any run of 12 digits (the
-length of a số định danh cá nhân) is masked before the record is written."""
+length of a số định danh cá nhân) is masked before the record is written. The last group of a UUID
+(event and request ids) is twelve hex digits that are sometimes all decimal: it is not an ID."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 import sys
 from datetime import UTC, datetime
 
-_PERSONAL_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_UUID_HEAD = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+_PERSONAL_ID = re.compile(rf"(?<!\d)(?<!{_UUID_HEAD})\d{{12}}(?!\d)")
 
 
 def redact(text: str) -> str:
