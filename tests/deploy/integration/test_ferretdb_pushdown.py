@@ -9,6 +9,7 @@ array holding one; ``{field: null}`` matches null, a missing field and an array 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,8 @@ CASES = [
     ({"unit": "A", "v": None}, {"null", "missing", "null array"}),
     ({"unit": "A", "v": {"$gte": MIDDLE}}, {"middle", "late", "dates array"}),
     ({"v": MIDDLE}, {"middle", "other unit"}),
+    ({"_id": {"$in": ["early", "late", "absent"]}}, {"early", "late"}),
+    ({"_id": {"$in": ["middle"]}, "unit": "A"}, {"middle"}),
 ]
 
 
@@ -82,6 +85,16 @@ def test_date_bounds_and_null_equalities_reach_postgresql(
 ) -> None:
     explained = values.database.command("explain", {"find": values.name, "filter": query})
     assert explained["filterPushdown"] is True
+
+
+def test_a_list_of_ids_is_one_condition_on_the_id_index(values: Collection[dict[str, Any]]) -> None:
+    """``_id $in`` (a consumer's batch, an import's wait) is one ``= ANY`` that the unique index
+    answers: as one equality per id, PostgreSQL would decompress a document again for each id
+    wherever it tests documents one by one (minutes for thousands of ids)."""
+    query = {"_id": {"$in": ["early", "late", "absent"]}}
+    explained = values.database.command("explain", {"find": values.name, "filter": query})
+    plan = json.dumps(explained["queryPlanner"])
+    assert "= ANY" in plan and " OR " not in plan
 
 
 def test_an_update_and_a_delete_by_a_bound_change_only_what_matches(

@@ -37,6 +37,7 @@ from motcua_intake.store import COLLECTION as DOSSIERS
 from motcua_platform.calendar import CalendarProvider
 
 COMMANDS = ("units-import", "catalogue-import", "history-import")
+_PUBLICATION_CHUNK = 500  # codes per query while waiting for an import's publication
 
 
 def units_import(args: argparse.Namespace, settings: IntakeSettings) -> int:
@@ -180,21 +181,27 @@ async def _import(
 async def _await_publication(
     dossiers: AsyncCollection[dict[str, Any]], codes: list[str], wait: float
 ) -> None:
-    """Show the service's relay publishing the imported dossiers' events."""
+    """Show the service's relay publishing the imported dossiers' events. Each round asks only
+    about the dossiers still pending, a chunk of codes per query: a query naming every code of a
+    large import would be tested against each pending dossier, over and over."""
     deadline = time.monotonic() + wait
-    pending = -1
-    while codes:
-        now_pending = await dossiers.count_documents(
-            {"_id": {"$in": codes}, "outbox_pending": True}
-        )
-        if now_pending != pending:
-            print(f"published {len(codes) - now_pending}/{len(codes)}", flush=True)
-            pending = now_pending
-        if now_pending == 0:
+    pending = list(codes)
+    shown = -1
+    while pending:
+        still: list[str] = []
+        for start in range(0, len(pending), _PUBLICATION_CHUNK):
+            chunk = pending[start : start + _PUBLICATION_CHUNK]
+            found = dossiers.find({"_id": {"$in": chunk}, "outbox_pending": True}, {"_id": 1})
+            still += [doc["_id"] async for doc in found]
+        pending = still
+        if len(pending) != shown:
+            print(f"published {len(codes) - len(pending)}/{len(codes)}", flush=True)
+            shown = len(pending)
+        if not pending:
             return
         if time.monotonic() > deadline:
             print(
-                f"{now_pending} dossiers wait for publication: they leave when the intake "
+                f"{len(pending)} dossiers wait for publication: they leave when the intake "
                 "service runs (its outbox relay publishes them)",
                 flush=True,
             )

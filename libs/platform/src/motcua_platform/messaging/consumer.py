@@ -337,13 +337,9 @@ class EventConsumer:
         for folded, indices in applied:
             for i, outcome in zip(indices, folded.outcomes, strict=False):
                 await self._account(run[i][1], outcome, run[i][0])
-            for fold in {id(run[i][2]): run[i][2] for i in indices}.values():
-                mine = [
-                    e
-                    for e, i in zip(folded.effects(), _applied(folded, indices), strict=True)
-                    if run[i][2] is fold
-                ]
-                effects.setdefault(id(fold), (fold, []))[1].extend(mine)
+            for position, effect in folded.effects():
+                fold = run[indices[position]][2]
+                effects.setdefault(id(fold), (fold, []))[1].append(effect)
             for position, reason in folded.rejections():
                 record, envelope = run[indices[position]][0], run[indices[position]][1]
                 await self._dead_letter(record, envelope.type, f"rejected: {reason}")
@@ -485,12 +481,6 @@ class EventConsumer:
             envelope.to_json(), envelope.subject.encode(), topic, partition, None, reason
         )
         self.metrics.consumed(envelope.type, "dead_lettered")
-
-
-def _applied(folded: Folded, indices: Sequence[int]) -> list[int]:
-    """The run positions of the events a fold applied whose decision has an ``effect``."""
-    positions = [i for i, o in zip(indices, folded.outcomes, strict=False) if o is Outcome.APPLIED]
-    return [i for i, d in zip(positions, folded.decisions, strict=True) if d.effect is not None]
 
 
 def _typed(envelope: Envelope) -> EventData | None:

@@ -66,18 +66,21 @@ class Folded:
 
     outcomes: list[Outcome]
     save: Save | None  # ``None`` when every event was a duplicate: nothing to write
-    decisions: list[Decision]  # of the events applied, in order
+    # The decisions of the events applied, in order, each with its event's index among those
+    # folded.
+    decisions: list[tuple[int, Decision]]
 
-    def effects(self) -> list[tuple[Any, int]]:
+    def effects(self) -> list[tuple[int, tuple[Any, int]]]:
+        """(index among the events folded, (effect, the aggregate's version after the write)) of
+        each decision written that has an ``effect``."""
         if self.save is None:
             return []
         version = self.save.expected_version + 1
-        return [(d.effect, version) for d in self.decisions if d.effect is not None]
+        return [(i, (d.effect, version)) for i, d in self.decisions if d.effect is not None]
 
     def rejections(self) -> list[tuple[int, str]]:
-        """(index of the event among those folded, reason) of each rejected event."""
-        applied = [i for i, o in enumerate(self.outcomes) if o is Outcome.APPLIED]
-        return [(i, d.rejected) for i, d in zip(applied, self.decisions, strict=True) if d.rejected]
+        """(index among the events folded, reason) of each rejected event."""
+        return [(i, d.rejected) for i, d in self.decisions if d.rejected]
 
 
 def fold_events(
@@ -97,8 +100,8 @@ def fold_events(
     caused: list[Envelope] = []
     consumed: dict[str, int] = {}
     outcomes: list[Outcome] = []
-    decisions: list[Decision] = []
-    for envelope, decide in items:
+    decisions: list[tuple[int, Decision]] = []
+    for position, (envelope, decide) in enumerate(items):
         verdict = sequence_verdict(inbox, envelope.source, envelope.seq)
         outcomes.append(verdict)
         if verdict is Outcome.GAP:
@@ -106,7 +109,7 @@ def fold_events(
         if verdict is Outcome.DUPLICATE:
             continue
         decision = decide(current) or Decision(state={})
-        decisions.append(decision)
+        decisions.append((position, decision))
         new = store.envelopes(aggregate_id, head, decision.events, decision.at or envelope.time)
         head += len(new)
         caused.extend(new)
@@ -196,4 +199,4 @@ class Fold:
 
     async def follow_up(self, folded: Folded) -> None:
         if self.after is not None and (effects := folded.effects()):
-            await self.after(effects)
+            await self.after([effect for _, effect in effects])
