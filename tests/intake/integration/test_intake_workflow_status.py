@@ -7,7 +7,13 @@ import uuid
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
-from intake_service import Days, Intake, publish_raw, publish_workflow_event
+from intake_service import (
+    ONLINE_BIRTH_DOCUMENTS,
+    Days,
+    Intake,
+    publish_raw,
+    publish_workflow_event,
+)
 
 from motcua_platform.contracts import WORKFLOW_TOPIC, dlq_topic
 from support.stack import eventually
@@ -156,3 +162,29 @@ async def test_event_for_a_dossier_intake_never_received_is_rejected(intake: Int
     headers = (await dead_letters(intake, code, 1))[0]
     assert b"rejected" in headers["x-error"]
     assert await intake.db["dossiers"].find_one({"_id": code}) is None
+
+
+async def test_a_contradicting_event_is_dead_lettered_and_the_dossier_s_next_event_flows(
+    intake: Intake, days: Days
+) -> None:
+    """A processing event for a dossier intake has not accepted contradicts it: dead-lettered,
+    and recorded as consumed, so the dossier's next event (once accepted) is not held as a gap."""
+    day = days.next()
+    r = await intake.submit(day, channel="online", accept=False, documents=ONLINE_BIRTH_DOCUMENTS)
+    assert r.status_code == 201, r.text
+    submitted = r.json()
+    code = submitted["code"]
+    processing = {"step": 0, "name": "Tiếp nhận", "step_unit": "H15.01.36", "allotted_hours": 2}
+    at = f"{day}T10:00:00+07:00"
+    await publish_workflow_event(
+        intake, code, 1, "case.step_started", {**processing, "at": at, "due_at": at, "status": 4}
+    )
+    headers = (await dead_letters(intake, code, 1))[0]
+    assert b"not accepted" in headers["x-error"]
+
+    r = await intake.command(code, "accept", {"at": f"{day}T10:30:00+07:00"})
+    assert r.status_code == 200, r.text
+    later = {**processing, "at": f"{day}T11:00:00+07:00", "timeliness": "early", "status": 4}
+    await publish_workflow_event(intake, code, 2, "case.step_completed", later)
+    view = await wait_lookup(intake, submitted, 4)
+    assert view["status_name"] == "processing"

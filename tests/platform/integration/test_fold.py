@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaConnectionError
 
 from motcua_platform.contracts import Envelope
 from motcua_platform.contracts.events import DossierWithdrawalRequested
@@ -45,7 +46,7 @@ def record(env: Envelope, offset: int) -> ConsumerRecord[Any, Any]:
 
 
 class Sink:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, bulk_size: int = 100) -> None:
         self.store = AggregateStore(db["cases"], "workflow")
         self.writes = 0  # database round trips that write aggregates
         self.followed: list[tuple[str, int]] = []  # (reason, version) seen by ``after``
@@ -85,6 +86,7 @@ class Sink:
             dead_letters=self.dead_letters,
             parking=ParkingLot(db["parked"]),
             metrics=PlatformMetrics("test"),
+            bulk_size=bulk_size,
         )
 
 
@@ -96,6 +98,20 @@ class Reasons(DeadLetters):
 
     async def send(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         self.reasons.append(reason)
+
+
+class BrokerAwayAtFirst(Reasons):
+    """The broker refuses the first ``failures`` dead letters, then takes them."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def send(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise KafkaConnectionError("broker unreachable")
+        await super().send(record, reason)
 
 
 def records(envs: list[Envelope], first: int = 0) -> list[ConsumerRecord[Any, Any]]:
@@ -215,6 +231,24 @@ async def test_a_contradicting_event_is_recorded_dead_lettered_and_the_subject_f
     assert h.state["reasons"] == ["h1", "h3"]
     assert h.inbox == {"intake": 3}
     assert sink.dead_letters.reasons == ["rejected: contradicts the dossier"]
+
+
+@pytest.mark.parametrize("bulk_size", [1, 100], ids=["one by one", "bulk"])
+async def test_a_rejection_whose_dead_letter_cannot_be_sent_is_dead_lettered_on_the_retry(
+    mongo_db: Any, bulk_size: int
+) -> None:
+    """The dead letter goes before the write that records the event as consumed: had the write
+    gone first, the retry would meet the event as a duplicate and never send it."""
+    sink = Sink(mongo_db, bulk_size=bulk_size)
+    sink.dead_letters = sink.consumer.dead_letters = BrokerAwayAtFirst(failures=2)
+    envs = [envelope("P", 1, "p1"), envelope("P", 2, "contradicts"), envelope("P", 3, "p3")]
+    held = await sink.consumer.handle_records(records(envs))
+    assert held == {}
+    assert sink.dead_letters.reasons == ["rejected: contradicts the dossier"]
+    p = await sink.store.load("P")
+    assert p is not None
+    assert p.state["reasons"] == ["p1", "p3"]
+    assert p.inbox == {"intake": 3}
 
 
 async def test_an_event_parked_behind_a_gap_is_released_by_a_bulk_write(mongo_db: Any) -> None:

@@ -2,7 +2,8 @@
 
 Every event of a dossier is applied (those arriving together in one write), even those the
 lookup does not show, so the per-dossier sequence bookkeeping sees no false gaps. An event for a
-dossier intake does not know, or that contradicts it, is rejected to the dead-letter topic.
+dossier intake does not know, or that contradicts it, is rejected to the dead-letter topic; one
+that contradicts a dossier intake holds is also recorded as consumed, so the later ones flow.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def workflow_handlers(intake: IntakeContext) -> tuple[dict[str, Handler], Handle
             try:
                 changed = observe(dossier, observation, at)
             except (DomainError, ValueError) as exc:
-                raise Rejected(str(exc)) from exc
+                # Recorded as consumed (and dead-lettered): the dossier's later events flow.
+                return Decision(state={}, rejected=str(exc))
             return Decision(state={**dossier_to_document(dossier), **seen} if changed else seen)
 
         return decide

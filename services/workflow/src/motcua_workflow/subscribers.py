@@ -3,8 +3,8 @@
 and the per-dossier ``seq`` has no false gaps.
 
 An event the case cannot accept (a withdrawal after the decision, a supplement nobody asked for)
-is recorded as consumed and then raised as ``Rejected``: it goes to the dead-letter topic for a
-person to look at, and the dossier's later events still flow.
+is a rejected ``Decision``: it goes to the dead-letter topic for a person to look at, then is
+recorded as consumed, and the dossier's later events still flow.
 """
 
 from __future__ import annotations

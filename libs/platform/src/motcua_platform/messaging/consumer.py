@@ -258,15 +258,16 @@ class EventConsumer:
     ) -> tuple[int, list[ConsumerRecord[Any, Any]]] | None:
         """Apply the records from ``start`` whose handlers are ``Fold``s of one store together:
         one read of every subject they concern, the events of each subject folded in order
-        (:func:`fold_events`), one unordered bulk write of all subjects (each write still
-        version-guarded and atomic), then the handlers' follow-ups. Subjects are independent, so
-        their order between them does not matter; within a subject it is kept.
+        (:func:`fold_events`), the rejected ones dead-lettered, one unordered bulk write of all
+        subjects (each write still version-guarded and atomic), then the handlers' follow-ups.
+        Subjects are independent, so their order between them does not matter; within a subject
+        it is kept.
 
         Returns how many records the run covered and those of them left to the one-by-one path
         (in offset order): a subject whose event was rejected, met a gap, or whose write met a
-        concurrent writer. ``None`` (nothing to apply together, or a failure of the database)
-        leaves every record to the one-by-one path, which also handles every failure; what was
-        written meanwhile is then recognised as duplicate."""
+        concurrent writer. ``None`` (nothing to apply together, or a failure of the database or
+        of the broker) leaves every record to the one-by-one path, which also handles every
+        failure; what was written meanwhile is then recognised as duplicate."""
         if not self._folds or start + 1 >= len(records):
             return None
         run: list[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]] = []
@@ -303,6 +304,10 @@ class EventConsumer:
                     done = len(folded.outcomes) - (folded.outcomes[-1] is Outcome.GAP)
                     leftovers.extend(indices[done:])  # the gap and what follows it
                     folds[subject] = (folded, indices[:done])
+                for folded, indices in folds.values():
+                    for position, reason in folded.rejections():
+                        record, envelope = run[indices[position]][0], run[indices[position]][1]
+                        await self._dead_letter(record, envelope.type, f"rejected: {reason}")
                 saves = [f.save for f, _ in folds.values() if f.save]
                 written = await store.save_many(saves) if saves else set()
         except Exception as exc:
@@ -331,8 +336,8 @@ class EventConsumer:
         run: Sequence[tuple[ConsumerRecord[Any, Any], Envelope, Fold, Any]],
         applied: Sequence[tuple[Folded, list[int]]],
     ) -> None:
-        """After a bulk write: count, run each handler's ``after``, dead-letter what was
-        rejected, release events parked behind what was applied."""
+        """After a bulk write: count, run each handler's ``after``, release events parked
+        behind what was applied."""
         effects: dict[int, tuple[Fold, list[tuple[Any, int]]]] = {}
         for folded, indices in applied:
             for i, outcome in zip(indices, folded.outcomes, strict=False):
@@ -340,9 +345,6 @@ class EventConsumer:
             for position, effect in folded.effects():
                 fold = run[indices[position]][2]
                 effects.setdefault(id(fold), (fold, []))[1].append(effect)
-            for position, reason in folded.rejections():
-                record, envelope = run[indices[position]][0], run[indices[position]][1]
-                await self._dead_letter(record, envelope.type, f"rejected: {reason}")
         for fold, items in effects.values():
             if fold.after is not None and items:
                 try:
@@ -395,9 +397,26 @@ class EventConsumer:
         few times and then dead-lettered with its reason."""
         handler = self._handler(envelope)
         assert handler is not None
+
+        async def dead_letter(reason: str) -> None:
+            if record is not None:
+                await self._dead_letter(record, envelope.type, reason)
+            else:
+                await self._dead_letter_parked(envelope, topic, partition, reason)
+
+        async def before_write(folded: Folded) -> None:
+            # Before the write that records the event's seq: a failure in between leaves the
+            # event to be decided again (its dead letter perhaps sent twice), never recorded as
+            # consumed without its dead letter.
+            for _, reason in folded.rejections():
+                await dead_letter(f"rejected: {reason}")
+
         failures = 0
         while True:
             try:
+                if isinstance(handler, Fold):
+                    # A rejection the fold records is dead-lettered by ``before_write``.
+                    return (await handler.apply(envelope, payload, before_write)).outcomes[0]
                 return await handler(envelope, payload)
             except Rejected as exc:
                 reason = f"rejected: {exc}"
@@ -410,10 +429,7 @@ class EventConsumer:
                     await asyncio.sleep(0.2 * failures)
                     continue
                 reason = _describe(exc)
-            if record is not None:
-                await self._dead_letter(record, envelope.type, reason)
-            else:
-                await self._dead_letter_parked(envelope, topic, partition, reason)
+            await dead_letter(reason)
             return None
 
     async def _account(

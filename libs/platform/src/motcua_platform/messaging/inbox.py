@@ -43,9 +43,10 @@ class Decision:
     """What applying one event does to an aggregate: its new state and the events it causes.
 
     ``rejected``: the event contradicts the aggregate; its ``seq`` is recorded (with ``state``,
-    usually empty) so the subject's later events still flow, and the event then goes to the
-    dead-letter topic with this reason. ``effect``: what the handler's ``after`` needs once the
-    write is done (a read model row to write, a metric to count)."""
+    usually empty) so the subject's later events still flow, and the consumer sends the event to
+    the dead-letter topic with this reason before that write (a failure in between may send it
+    twice, never lose it). ``effect``: what the handler's ``after`` needs once the write is done
+    (a read model row to write, a metric to count)."""
 
     state: dict[str, Any]
     events: Sequence[EventData] = field(default_factory=list)
@@ -150,21 +151,30 @@ async def apply_to_aggregate(
     return folded.outcomes[0]
 
 
+BeforeWrite = Callable[[Folded], Awaitable[None]]
+"""Called with what is about to be written, before the write (e.g. to dead-letter what it rejects:
+once the write records a rejected event's ``seq``, a retry sees it as a duplicate)."""
+
+
 async def apply_all_to_aggregate(
     store: AggregateStore,
     aggregate_id: str,
     items: Sequence[tuple[Envelope, Decide]],
     *,
     attempts: int = 20,
+    before_write: BeforeWrite | None = None,
 ) -> Folded:
     """Apply consecutive events of one aggregate in order (:func:`fold_events`) with one load
     and one version-guarded write: all of them are applied, or none. Its ``outcomes`` cover a
-    prefix of ``items``: the first gap and what follows are left to the caller."""
+    prefix of ``items``: the first gap and what follows are left to the caller. ``before_write``
+    runs before every attempt to write (again after a concurrent write)."""
     for _ in range(attempts):
         loaded = await store.load(aggregate_id)
         folded = fold_events(store, aggregate_id, loaded, items)
         if folded.save is None:
             return folded
+        if before_write is not None:
+            await before_write(folded)
         save = folded.save
         try:
             await store.save(
@@ -190,12 +200,22 @@ class Fold:
     after: After | None = None
 
     async def __call__(self, envelope: Envelope, payload: Any) -> Outcome:
-        decide = self.decide_for(envelope, payload)
-        folded = await apply_all_to_aggregate(self.store, envelope.subject, [(envelope, decide)])
-        await self.follow_up(folded)
+        folded = await self.apply(envelope, payload)
         for _, reason in folded.rejections():
             raise Rejected(reason)
         return folded.outcomes[0]
+
+    async def apply(
+        self, envelope: Envelope, payload: Any, before_write: BeforeWrite | None = None
+    ) -> Folded:
+        """Apply one event (see :func:`apply_all_to_aggregate`) and follow the write up; a
+        rejection is in the result, not raised."""
+        decide = self.decide_for(envelope, payload)
+        folded = await apply_all_to_aggregate(
+            self.store, envelope.subject, [(envelope, decide)], before_write=before_write
+        )
+        await self.follow_up(folded)
+        return folded
 
     async def follow_up(self, folded: Folded) -> None:
         if self.after is not None and (effects := folded.effects()):
