@@ -4,6 +4,7 @@ same state, order and exactly-once bookkeeping as one by one, against the real d
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,20 @@ TYPE = DossierWithdrawalRequested.event_type
 def envelope(subject: str, seq: int, reason: str) -> Envelope:
     data = DossierWithdrawalRequested(reason=reason, at=AT)
     return Envelope.wrap(data, source="intake", subject=subject, seq=seq, time=AT)
+
+
+def invalid(subject: str, seq: int) -> Envelope:
+    """A valid envelope whose payload breaks the contract (a number for the reason)."""
+    data = {"reason": 5, "at": AT.isoformat()}
+    return Envelope(
+        id=str(uuid.uuid4()),
+        type=TYPE,
+        source="intake",
+        subject=subject,
+        time=AT,
+        seq=seq,
+        data=data,
+    )
 
 
 def record(env: Envelope, offset: int) -> ConsumerRecord[Any, Any]:
@@ -95,9 +110,11 @@ class Reasons(DeadLetters):
 
     def __init__(self) -> None:
         self.reasons: list[str] = []
+        self.subjects: list[str] = []
 
     async def send(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         self.reasons.append(reason)
+        self.subjects.append(record.key.decode())
 
 
 class BrokerAwayAtFirst(Reasons):
@@ -249,6 +266,28 @@ async def test_a_rejection_whose_dead_letter_cannot_be_sent_is_dead_lettered_on_
     assert p is not None
     assert p.state["reasons"] == ["p1", "p3"]
     assert p.inbox == {"intake": 3}
+
+
+@pytest.mark.parametrize("bulk_size", [1, 100], ids=["one by one", "bulk"])
+async def test_an_invalid_payload_is_dead_lettered_and_recorded_so_the_subject_flows_on(
+    mongo_db: Any, bulk_size: int
+) -> None:
+    sink = Sink(mongo_db, bulk_size=bulk_size)
+    envs = [envelope("Q", 1, "q1"), invalid("Q", 2), envelope("Q", 3, "q3"), invalid("R", 1)]
+    assert await sink.consumer.handle_records(records(envs)) == {}
+    q = await sink.store.load("Q")
+    assert q is not None
+    assert q.state["reasons"] == ["q1", "q3"]  # Q3 was not held behind Q2 as a gap
+    assert q.inbox == {"intake": 3}
+    assert await sink.store.load("R") is None  # nothing of R to record its event in
+    assert sink.dead_letters.subjects == ["Q", "R"]
+    assert all(
+        "invalid dossier.withdrawal_requested payload" in r for r in sink.dead_letters.reasons
+    )
+
+    # Delivered again (a restart before the offset was committed): Q2 is a duplicate now.
+    assert await sink.consumer.handle_records(records(envs)) == {}
+    assert sink.dead_letters.subjects == ["Q", "R", "R"]
 
 
 async def test_an_event_parked_behind_a_gap_is_released_by_a_bulk_write(mongo_db: Any) -> None:

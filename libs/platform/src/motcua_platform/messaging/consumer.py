@@ -36,8 +36,17 @@ from pymongo.errors import PyMongoError
 
 from motcua_platform.contracts import Envelope, EventData, dlq_topic
 from motcua_platform.errors import ConcurrencyConflict
-from motcua_platform.messaging.inbox import Fold, Folded, Outcome, Rejected, fold_events
+from motcua_platform.messaging.inbox import (
+    Decision,
+    Fold,
+    Folded,
+    Outcome,
+    Rejected,
+    apply_all_to_aggregate,
+    fold_events,
+)
 from motcua_platform.metrics import PlatformMetrics
+from motcua_platform.mongo import Loaded
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +68,12 @@ def backoff(failures: int) -> float:
 
 
 class Poison(Exception):
-    """A message that can never be applied."""
+    """A message that can never be applied; ``envelope`` when the envelope itself was valid (its
+    payload was not)."""
+
+    def __init__(self, reason: str, envelope: Envelope | None = None) -> None:
+        super().__init__(reason)
+        self.envelope = envelope
 
 
 class DeadLetters:
@@ -363,7 +377,12 @@ class EventConsumer:
         try:
             envelope, payload = self._parse(record.value)
         except Poison as exc:
-            await self._dead_letter(record, "unknown", str(exc))
+            if exc.envelope is None or not await self._record_poison(
+                exc.envelope, record, str(exc)
+            ):
+                await self._dead_letter(
+                    record, exc.envelope.type if exc.envelope else "unknown", str(exc)
+                )
             return
         if self._handler(envelope) is None:
             self.metrics.consumed(envelope.type, "ignored")
@@ -380,6 +399,36 @@ class EventConsumer:
             # Also after a duplicate: a crash after applying an event but before releasing the
             # events parked behind it redelivers the event, which must finish the release.
             await self._release_parked(envelope, record.topic, record.partition)
+
+    async def _record_poison(
+        self, envelope: Envelope, record: ConsumerRecord[Any, Any], reason: str
+    ) -> bool:
+        """Dead-letter an event whose payload is invalid and record its ``seq`` in the aggregate
+        it names, as a rejection, so that the subject's later events are not held behind it as
+        a gap; ``False`` (nothing done) where its handler is not a ``Fold``, the aggregate does
+        not exist (nothing to record it in) or the event came ahead of its predecessor."""
+        fold = self._handler(envelope)
+        if not isinstance(fold, Fold):
+            return False
+
+        def decide(loaded: Loaded | None) -> Decision:
+            if loaded is None:
+                raise Rejected(reason)
+            return Decision(state={}, rejected=reason)
+
+        async def before_write(folded: Folded) -> None:
+            await self._dead_letter(record, envelope.type, reason)
+
+        try:
+            folded = await apply_all_to_aggregate(
+                fold.store, envelope.subject, [(envelope, decide)], before_write=before_write
+            )
+        except Rejected:
+            return False
+        if folded.outcomes[0] is Outcome.GAP:
+            return False
+        await self._release_parked(envelope, record.topic, record.partition)
+        return True
 
     def _handler(self, envelope: Envelope) -> Handler | None:
         return self.handlers.get(envelope.type) or self.fallback
@@ -473,7 +522,7 @@ class EventConsumer:
         try:
             return envelope, _typed(envelope)
         except ValidationError as exc:
-            raise Poison(f"invalid {envelope.type} payload: {_short(exc)}") from exc
+            raise Poison(f"invalid {envelope.type} payload: {_short(exc)}", envelope) from exc
 
     async def _dead_letter(
         self, record: ConsumerRecord[Any, Any], event_type: str, reason: str
