@@ -1,7 +1,9 @@
 """Consumption of a topic: parse, route to a handler, count, hold gaps, dead-letter poison.
 
 - A malformed message, a payload that fails validation, or an event the aggregate rejects goes
-  to ``<topic>.dlq`` with the reason and original offset; the consumer goes on.
+  to ``<topic>.dlq`` with the reason and original offset; the consumer goes on. The last two are
+  also recorded as consumed where their aggregate exists (dead letter first), so that its later
+  events are not held behind them as a gap.
 - A well-formed event of a type this version does not know (a newer producer) is skipped through
   the fallback handler, which records its ``seq``: contracts evolve by adding types.
 - An infrastructure failure (database or broker unreachable, a dead letter that cannot be sent)
