@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal
+from urllib.parse import unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motcua_platform.errors import ApiError, ErrorBody, Refusal, refusal_error
 from motcua_platform.http.docs import install_docs
+from motcua_platform.http.inputs import UNSTORABLE_REASON, FieldRefused, storable
 from motcua_platform.metrics import PlatformMetrics
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,31 @@ class RootPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             scope = {**scope, "root_path": self.prefix}
+        await self.app(scope, receive, send)
+
+
+class StorableText:
+    """Refuses, before any route reads it, a request whose path or query string holds text that
+    cannot be stored (:func:`~motcua_platform.http.inputs.storable`): a 422 naming the part.
+    Bodies are checked field by field when they are parsed (``RequestBody``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+            for part, text in (("path", scope.get("path", "")), ("query", query)):
+                if not storable(text):
+                    reason = UNSTORABLE_REASON
+                    error = ApiError(
+                        422,
+                        "validation_failed",
+                        f"{part}: {reason}",
+                        {"field": part, "reason": reason},
+                    )
+                    await error_response(error)(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
 
 
@@ -84,6 +111,7 @@ def create_app(
     _install_error_handlers(app)
     _install_request_metrics(app, metrics)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, file_paths=file_paths or {})
+    app.add_middleware(StorableText)
 
     @app.get("/healthz", tags=["ops"], summary="Alive")
     async def healthz() -> dict[str, str]:
@@ -222,6 +250,21 @@ HTTP_ERRORS = {
 }
 
 
+def _problem(error: Any) -> dict[str, str]:
+    """The field and reason of one validation error."""
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, FieldRefused):  # found inside the body, before its fields were read
+        return {"field": cause.field, "reason": cause.reason}
+    return {
+        # A JSON syntax error's location is a character offset, not a field.
+        "field": "body"
+        if error["type"] == "json_invalid"
+        else ".".join(str(p) for p in error["loc"] if p not in ("body",)) or "body",
+        # Our own validators' reasons, without pydantic's "Value error, " prefix.
+        "reason": str(cause) if error["type"] == "value_error" else error["msg"],
+    }
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -233,17 +276,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {
-                # A JSON syntax error's location is a character offset, not a field.
-                "field": "body"
-                if e["type"] == "json_invalid"
-                else ".".join(str(p) for p in e["loc"] if p not in ("body",)) or "body",
-                # Our own validators' reasons, without pydantic's "Value error, " prefix.
-                "reason": str(e["ctx"]["error"]) if e["type"] == "value_error" else e["msg"],
-            }
-            for e in exc.errors()
-        ]
+        problems = [_problem(e) for e in exc.errors()]
         # One details shape for every refusal: the (first) field and its reason; a validation
         # error lists every problem besides.
         first = problems[0] if problems else {"field": "body", "reason": "invalid"}

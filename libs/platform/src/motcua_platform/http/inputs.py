@@ -7,10 +7,13 @@
   combining diacritics (NFD) and the same name typed precomposed are one spelling.
 - Every string and every list has a maximum length, so no request can grow a document past what
   the database stores.
+- No text holds a NUL character or an unpaired surrogate: no form field needs them, a MongoDB key
+  and the local server's PostgreSQL cannot store them, and an unpaired surrogate is not UTF-8.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -69,19 +72,43 @@ Day = Annotated[date, AfterValidator(_date_in_range)]
 """A calendar date from outside (a report period's bound), inside the accepted range."""
 
 
+UNSTORABLE_REASON = "contains a NUL character or an unpaired surrogate"
+
+
+class FieldRefused(ValueError):
+    """A value refused at the boundary: ``field`` (a dotted path into the body) and ``reason``,
+    which the 422 answer reports as they are."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """Whether ``text`` is free of NUL characters and unpaired surrogates (see the module)."""
+    return _UNSTORABLE.search(text) is None
+
+
 def normalise(value: Any, path: str = "") -> Any:
-    """NFC text everywhere in a parsed JSON value (keys included); lists and objects bounded."""
+    """NFC text everywhere in a parsed JSON value (keys included); lists and objects bounded;
+    text that cannot be stored refused. Raises :class:`FieldRefused`."""
     if isinstance(value, str):
+        if not storable(value):
+            raise FieldRefused(path or "body", UNSTORABLE_REASON)
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
         if len(value) > MAX_ITEMS:
-            raise ValueError(f"{path or 'body'}: at most {MAX_ITEMS} items")
+            raise FieldRefused(path or "body", f"at most {MAX_ITEMS} items")
         return [normalise(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS:
-            raise ValueError(f"{path or 'body'}: at most {MAX_ITEMS} entries")
+            raise FieldRefused(path or "body", f"at most {MAX_ITEMS} entries")
         return {
-            normalise(k): normalise(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()
+            normalise(k, path): normalise(v, f"{path}.{k}" if path else str(k))
+            for k, v in value.items()
         }
     return value
 
