@@ -84,6 +84,16 @@ async def test_online_submission_holds_references_and_events_carry_no_bytes(
     assert CITIZEN not in str(event["data"]["documents"])
 
 
+async def test_a_file_key_holding_a_nul_is_refused_by_field(intake: Intake, days: Days) -> None:
+    """Looked up as it came, such a key made the local server fail the lookup (a 503)."""
+    citizen = citizen_auth(CITIZEN)
+    r = await submit_online(intake, days.next(), [("to_khai", "files/\x00x")], citizen)
+    assert r.status_code == 422, r.text
+    details = r.json()["error"]["details"]
+    assert details["field"] == "documents[0].file_key"
+    assert details["reason"] == "contains a NUL character or an unpaired surrogate"
+
+
 async def test_file_that_is_not_what_its_name_says_is_refused(intake: Intake) -> None:
     citizen = citizen_auth(CITIZEN)
     r = await upload(intake, PNG, "giay_khai_sinh.pdf", "application/pdf", citizen)

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from motcua_intake import handlers, queries
 from motcua_intake.api import answers
@@ -27,6 +27,7 @@ from motcua_platform.calendar import VN_TZ
 from motcua_platform.contracts.events import Channel, FileRef
 from motcua_platform.errors import ApiError
 from motcua_platform.http.citizen import signed_in_citizen
+from motcua_platform.http.inputs import RequestBody
 from motcua_platform.http.pagination import cursor_query, position_page
 from motcua_platform.personal_id import parse_personal_id, pseudonymous_key
 
@@ -63,14 +64,14 @@ async def own_dossier(intake: IntakeContext, code: str, key: str) -> tuple[Dossi
     return dossier, loaded.state
 
 
-class DocumentUpload(BaseModel):
+class DocumentUpload(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     component: str = Field(min_length=1)
     file_key: str = Field(min_length=1, max_length=200, description="From POST /me/uploads")
 
 
-class OnlineSubmission(BaseModel):
+class OnlineSubmission(RequestBody):
     """Nộp hồ sơ trực tuyến: the procedure, where, the files; the applicant comes from the token
     and the registry (công dân không viết). Phone and e-mail may be corrected."""
 
@@ -85,7 +86,7 @@ class OnlineSubmission(BaseModel):
     at: AwareDatetime | None = None
 
 
-class OnlineSupplement(BaseModel):
+class OnlineSupplement(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     documents: list[DocumentUpload] = Field(min_length=1, max_length=50)
