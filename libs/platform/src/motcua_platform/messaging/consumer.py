@@ -65,6 +65,12 @@ def is_infrastructure(exc: BaseException) -> bool:
     return isinstance(exc, PyMongoError | KafkaError | ConcurrencyConflict | OSError)
 
 
+def rejection(reason: str) -> str:
+    """The ``x-error`` of the dead letter of an event its aggregate rejected: operators look for
+    the prefix (docs/operations.md, "Dead letters")."""
+    return f"rejected: {reason}"
+
+
 def backoff(failures: int) -> float:
     return min(0.2 * 2 ** min(failures, 5), 5.0)
 
@@ -323,7 +329,7 @@ class EventConsumer:
                 for folded, indices in folds.values():
                     for position, reason in folded.rejections():
                         record, envelope = run[indices[position]][0], run[indices[position]][1]
-                        await self._dead_letter(record, envelope.type, f"rejected: {reason}")
+                        await self._dead_letter(record, envelope.type, rejection(reason))
                 saves = [f.save for f, _ in folds.values() if f.save]
                 written = await store.save_many(saves) if saves else set()
         except Exception as exc:
@@ -460,7 +466,7 @@ class EventConsumer:
             # event to be decided again (its dead letter perhaps sent twice), never recorded as
             # consumed without its dead letter.
             for _, reason in folded.rejections():
-                await dead_letter(f"rejected: {reason}")
+                await dead_letter(rejection(reason))
 
         failures = 0
         while True:
@@ -470,7 +476,7 @@ class EventConsumer:
                     return (await handler.apply(envelope, payload, before_write)).outcomes[0]
                 return await handler(envelope, payload)
             except Rejected as exc:
-                reason = f"rejected: {exc}"
+                reason = rejection(str(exc))
             except Exception as exc:
                 if is_infrastructure(exc):
                     raise
