@@ -16,6 +16,16 @@ def command_marker(command: str, collection: str) -> bytes:
     return b"\x02" + command.encode() + b"\x00" + struct.pack("<i", len(name)) + name
 
 
+class _Hold:
+    """An armed hold: ``held`` is set when a matching message arrives, ``released`` when the
+    test lets the held connections go."""
+
+    def __init__(self, marker: bytes) -> None:
+        self.marker = marker
+        self.held = asyncio.Event()
+        self.released = asyncio.Event()
+
+
 class DatabaseProxy:
     """Forwards MongoDB wire messages to ``upstream``; each client message is read whole (the
     first four bytes give its length) so a rule can match the command it carries."""
@@ -26,8 +36,7 @@ class DatabaseProxy:
         self.down = False
         self.dropped = 0
         self._rules: list[list[object]] = []  # [marker, remaining drops]
-        self._holds: list[tuple[bytes, asyncio.Event]] = []
-        self._released = asyncio.Event()
+        self._holds: list[_Hold] = []
         self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._server: asyncio.Server | None = None
 
@@ -63,15 +72,19 @@ class DatabaseProxy:
         self._rules.append([marker, times])
 
     def hold_on(self, marker: bytes) -> asyncio.Event:
-        """Hold the next message carrying ``marker``: it never reaches the server, and the
-        returned event is set once it is held — the moment to kill the client."""
-        held = asyncio.Event()
-        self._holds.append((marker, held))
-        return held
+        """Hold every message carrying ``marker`` until :meth:`release`: none reaches the
+        server, and the returned event is set once the first is held — the moment to kill the
+        client. Holding (not dropping) matters: a dropped connection makes the driver retry the
+        write on a new one before the client can be killed."""
+        hold = _Hold(marker)
+        self._holds.append(hold)
+        return hold.held
 
     def release(self) -> None:
-        """Drop the held messages' connections (their client is gone)."""
-        self._released.set()
+        """Disarm every hold and drop the held messages' connections (their client is gone)."""
+        for hold in self._holds:
+            hold.released.set()
+        self._holds.clear()
 
     def cut(self) -> None:
         """The database goes away: open connections are dropped, new ones refused."""
@@ -115,10 +128,10 @@ class DatabaseProxy:
             header = await reader.readexactly(4)
             (length,) = struct.unpack("<i", header)
             message = header + await reader.readexactly(length - 4)
-            held = self._held(message)
-            if held is not None:
-                held.set()
-                await self._released.wait()
+            hold = self._hold_for(message)
+            if hold is not None:
+                hold.held.set()
+                await hold.released.wait()
                 _close(pair[0])
                 _close(pair[1])
                 return
@@ -132,12 +145,8 @@ class DatabaseProxy:
             upstream.write(message)
             await upstream.drain()
 
-    def _held(self, message: bytes) -> asyncio.Event | None:
-        for i, (marker, event) in enumerate(self._holds):
-            if marker in message:
-                del self._holds[i]
-                return event
-        return None
+    def _hold_for(self, message: bytes) -> _Hold | None:
+        return next((hold for hold in self._holds if hold.marker in message), None)
 
     def _matches(self, message: bytes) -> bool:
         for rule in self._rules:
