@@ -9,7 +9,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from benchmarks import lifecycle
+from benchmarks import lifecycle, report_rows
 from benchmarks.console import bench_console
 from motcua_platform.calendar import WorkingCalendar
 from motcua_platform.contracts import Envelope
@@ -113,6 +113,7 @@ def main() -> None:
     bench_console()
     print("\nFull lifecycles through the public APIs (benchmarks/lifecycle.py)")
     asyncio.run(lifecycle.main())
+    report_rows.print_report(asyncio.run(report_rows.main()))
 
 
 if __name__ == "__main__":

@@ -95,20 +95,26 @@ def private_infra(
             subprocess.run([str(INFRA), "stop"], env=env, check=False, capture_output=True)
 
 
+def psql(run: Path, query: str) -> str:
+    """Run ``query`` in the PostgreSQL of the private server in ``run``; its unaligned output."""
+    pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
+    binary = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    cmd = [binary, "-h", "127.0.0.1", "-p", pg_port, "-U", "motcua", "-d", "ferretdb"]
+    cmd += ["-tAc", query]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
 def rows_written(run: Path, schema_prefix: str = "e2e") -> dict[str, int]:
     """Rows inserted, updated and deleted so far per collection (``database.collection``) of
     the private server in ``run``, from PostgreSQL's statistics: what the database really wrote,
     whichever client sent it. Statistics reach the view within about a second."""
-    pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
-    psql = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
-    query = (
+    out = psql(
+        run,
         "SELECT schemaname, relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables "
-        f"WHERE schemaname LIKE '{schema_prefix}%' AND relname NOT LIKE '\\_ferretdb%'"
+        f"WHERE schemaname LIKE '{schema_prefix}%' AND relname NOT LIKE '\\_ferretdb%'",
     )
-    cmd = [psql, "-h", "127.0.0.1", "-p", pg_port, "-U", "motcua", "-d", "ferretdb", "-tAc", query]
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     rows: dict[str, int] = {}
     for line in out.strip().splitlines():
         schema, table, count = line.split("|")

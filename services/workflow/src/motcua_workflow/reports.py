@@ -36,7 +36,7 @@ from motcua_workflow.domain.reports import (
     received_by_channel,
     summarize,
 )
-from motcua_workflow.domain.status import CaseStatus
+from motcua_workflow.domain.status import OPEN_STATUSES, CaseStatus
 from motcua_workflow.forms import TrackingBookRow
 
 FACTS = "case_facts"
@@ -52,10 +52,12 @@ def facts_indexes(collection: str = FACTS) -> list[IndexSpec]:
             (("receiving_unit_path", 1), ("accepted_at", 1)),
             name="receiving_accepted",
         ),
+        IndexSpec(collection, (("unit_path", 1), ("status", 1)), name="unit_status"),
     ]
 
 
-def _row(facts: CaseFacts, book: TrackingBookRow) -> dict[str, Any]:
+def facts_row(facts: CaseFacts, book: TrackingBookRow) -> dict[str, Any]:
+    """The read-model row of ``facts``, with its tracking-book line (Sổ theo dõi hồ sơ)."""
     row = codec.encode(facts)
     row["status"] = int(facts.status)
     row.update(
@@ -71,7 +73,7 @@ def _row(facts: CaseFacts, book: TrackingBookRow) -> dict[str, Any]:
 def case_row(case: Case) -> dict[str, Any]:
     """The read-model row of an accepted dossier."""
     names = {case.unit: case.unit_name} if case.unit_name else None
-    return _row(CaseFacts.from_case(case), TrackingBookRow.from_case(case, unit_names=names))
+    return facts_row(CaseFacts.from_case(case), TrackingBookRow.from_case(case, unit_names=names))
 
 
 def refused_row(dossier: KnownDossier) -> dict[str, Any] | None:
@@ -103,7 +105,7 @@ def refused_row(dossier: KnownDossier) -> dict[str, Any] | None:
         due_at=at,
         note="Từ chối tiếp nhận: " + "; ".join(dossier.reasons),
     )
-    return _row(facts, book)
+    return facts_row(facts, book)
 
 
 def row_of(subject: Case | KnownDossier) -> dict[str, Any] | None:
@@ -196,13 +198,19 @@ class FactsReadModel:
     async def belonging(self, unit: str, start: datetime, as_of: datetime) -> list[CaseFacts]:
         """Rows of ``unit``'s scope accepted before ``as_of`` and not finished before ``start``
         (the candidates of a period; :func:`summarize` applies the exact rules)."""
-        # Open and finished since ``start`` as two queries on the (unit, finished_at) index
-        # rather than an $or the local server cannot push down: the rows finished before the
-        # period, most of a unit's history, are never read.
+        # Two queries rather than an $or the local server cannot push down: the rows still open,
+        # found by their status (on MongoDB through the (unit, status) index; on the local server
+        # the status equalities and the unit's meet in its one GIN index), and the rows finished
+        # since ``start`` (the (unit, finished_at) index). The rows finished before the period,
+        # most of a unit's history, are never read. (``finished_at: null`` found the same rows, but
+        # the local server could only test it row by row over the unit's whole history: 42 ms with
+        # 1,000 stored, 656 ms with 30,000.) An open status and no finish go together (a case
+        # finishes when it is resolved, returned or stopped); a finished row with an open status
+        # would only be one more candidate.
+        open_statuses = sorted(int(status) for status in OPEN_STATUSES)
         rows: list[dict[str, Any]] = []
-        for finished in (None, {"$gte": start}):
-            query = {"unit_path": unit, "accepted_at": {"$lt": as_of}, "finished_at": finished}
-            rows += await self._rows(query)
+        for still in ({"status": {"$in": open_statuses}}, {"finished_at": {"$gte": start}}):
+            rows += await self._rows({"unit_path": unit, "accepted_at": {"$lt": as_of}, **still})
         return [facts_of(row) for row in rows]
 
     async def summary(self, unit: str, period_from: date, period_to: date, at: datetime) -> Summary:
