@@ -22,6 +22,7 @@ from support.lifecycle import (
 )
 from support.lifecycle import OFFICIALS as OFFICIAL_ROLES
 from support.stack import Stack, auth, eventually, kiosk_device
+from support.topics import topic_events
 
 pytestmark = pytest.mark.e2e
 
@@ -154,7 +155,7 @@ async def test_restarted_workflow_applies_each_event_exactly_once(stack: Stack) 
         stack.restart("workflow")
         assert await eventually(lambda: _contains(task_codes(http, stack), code))
 
-    events = await workflow_events_for(stack, code, until_count=1)
+    events = await eventually(lambda: workflow_events_for(stack, code))
     started = [e for e in events if e["type"] == "case.step_started"]
     assert len(started) == 1, events
     seqs = [e["seq"] for e in events]
@@ -199,27 +200,11 @@ async def test_malformed_intake_message_is_dead_lettered_and_next_one_processed(
     assert b"not a valid envelope" in headers["x-error"]
 
 
-async def workflow_events_for(stack: Stack, code: str, until_count: int) -> list[dict[str, Any]]:
-    import json
-
-    consumer = AIOKafkaConsumer(
-        stack.namespace + "motcua.workflow.v1",
-        bootstrap_servers=stack.kafka,
-        group_id=f"check-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    events: list[dict[str, Any]] = []
-    try:
-        for _ in range(10):
-            batch = await consumer.getmany(timeout_ms=1000)
-            for records in batch.values():
-                events.extend(json.loads(r.value) for r in records if r.key == code.encode())
-            if len(events) >= until_count and not batch:
-                break
-    finally:
-        await consumer.stop()
-    return events
+async def workflow_events_for(stack: Stack, code: str) -> list[dict[str, Any]] | None:
+    """The events of ``code`` on the workflow topic once its first step has started, else None."""
+    events = await topic_events(stack.kafka, stack.namespace + "motcua.workflow.v1")
+    mine = [e for e in events if e["subject"] == code]
+    return mine if any(e["type"] == "case.step_started" for e in mine) else None
 
 
 async def _contains(codes_awaitable: Any, code: str) -> bool:

@@ -170,8 +170,12 @@ async def test_one_relay_leads_a_collection_and_another_takes_over_when_it_stops
         # Two relays of a collection the harness's own relay does not publish, driven by hand.
         code = h.code
         store = AggregateStore(mongo_db["others"], "intake")
-        first = OutboxRelay(h.broker, h.topic, [mongo_db["others"]], h.metrics)
-        second = OutboxRelay(h.broker, h.topic, [mongo_db["others"]], h.metrics)
+        # A lease far longer than the test: the second relay takes over because the first stops,
+        # never because a slow wait below outlasted the lease.
+        first, second = (
+            OutboxRelay(h.broker, h.topic, [mongo_db["others"]], h.metrics, lease_seconds=600)
+            for _ in range(2)
+        )
         assert await first.publish_pending() == 0
         assert await mongo_db["outbox_leases"].find_one({"_id": "others"}) is None  # idle: no write
         await store.save(code, 0, {"status": 2}, store.envelopes(code, 0, [withdrawal("a")], AT))

@@ -5,7 +5,6 @@ workflow topic and database."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from motcua_platform.contracts import INTAKE_TOPIC, WORKFLOW_TOPIC, Envelope
@@ -25,8 +24,8 @@ from motcua_platform.contracts.events import (
     EventData,
 )
 from motcua_platform.mongo import connect
-from motcua_workflow.replay import partitions
 from support.stack import ServiceProcess, Stack, auth, eventually
+from support.topics import topic_events
 
 CAL = WorkingCalendar()
 OFFICIAL_ROLES = ["receiver", "specialist", "leader"]
@@ -224,23 +223,7 @@ class Workflow:
 
 async def workflow_events(stack: Stack) -> list[dict[str, Any]]:
     """Every event on the stack's workflow topic so far."""
-    topic = stack.namespace + WORKFLOW_TOPIC
-    tps = [TopicPartition(topic, p) for p in await partitions(stack.kafka, topic)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka, enable_auto_commit=False)
-    await consumer.start()
-    events: list[dict[str, Any]] = []
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if ends[tp] > 0}
-        while remaining:
-            batch = await consumer.getmany(timeout_ms=1000)
-            events.extend(json.loads(r.value) for rs in batch.values() for r in rs)
-            remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}
-    finally:
-        await consumer.stop()
-    return events
+    return await topic_events(stack.kafka, stack.namespace + WORKFLOW_TOPIC)
 
 
 async def outbox_drained(stack: Stack) -> None:

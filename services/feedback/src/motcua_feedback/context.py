@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from motcua_feedback.metrics import FeedbackMetrics, open_complaint_counts
 from motcua_feedback.settings import FeedbackSettings
@@ -22,6 +23,8 @@ class FeedbackContext:
     kiosk_device_key: bytes
     kiosk_session_key: bytes
     rating_token_key: bytes
+    # One recount of the open PAKN at a time (see refresh_complaints_open).
+    _recounting: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     @classmethod
     def build(cls, runtime: ServiceRuntime, settings: FeedbackSettings) -> FeedbackContext:
@@ -39,6 +42,10 @@ class FeedbackContext:
 
     async def refresh_complaints_open(self) -> None:
         """Recount open PAKN against the service clock (moved by ``POST /admin/tick`` in
-        simulation): overdue is a matter of time passing, no event marks it."""
-        counts = open_complaint_counts(await self.store.open_complaints(), self.runtime.time.now())
-        self.metrics.set_complaints_open(counts)
+        simulation): overdue is a matter of time passing, no event marks it. One recount at a
+        time: the periodic one and a command's would otherwise finish in either order and leave
+        the older reading on the gauge."""
+        async with self._recounting:
+            open_complaints = await self.store.open_complaints()
+            counts = open_complaint_counts(open_complaints, self.runtime.time.now())
+            self.metrics.set_complaints_open(counts)

@@ -9,7 +9,9 @@ and are recomputed by every replica alike (the recording rules take ``max`` over
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter as Tally
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +66,7 @@ class WorkflowMetrics:
         )
         self._open_labels: set[tuple[str, str]] = set()
         self._due_soon_units: set[str] = set()
+        self._recounting = asyncio.Lock()
 
     def case_changed(self, case: Case, events: list[CaseEventData], was_finished: bool) -> None:
         for event in events:
@@ -84,9 +87,16 @@ class WorkflowMetrics:
     def refused(self, dossier: KnownDossier) -> None:
         self.finished.labels(dossier.unit, Timeliness.ON_TIME).inc()
 
-    async def refresh_gauges(self, cases: AsyncCollection[dict[str, Any]], at: datetime) -> None:
-        """Recount open cases at instant ``at`` (the simulated instant in simulation)."""
-        at = instant(at)
+    async def refresh_gauges(
+        self, cases: AsyncCollection[dict[str, Any]], now: Callable[[], datetime]
+    ) -> None:
+        """Recount open cases at the instant ``now()`` gives (the simulated one in simulation).
+        One recount at a time, its instant read once it runs: the periodic recount and a tick's
+        would otherwise finish in either order and leave the older reading on the gauges."""
+        async with self._recounting:
+            await self._recount(cases, instant(now()))
+
+    async def _recount(self, cases: AsyncCollection[dict[str, Any]], at: datetime) -> None:
         open_counts: Tally[tuple[str, str]] = Tally()
         due_soon: Tally[str] = Tally()
         projection = {

@@ -97,5 +97,5 @@ async def scanner_loop(ctx: WorkflowContext) -> None:
 
 async def gauge_loop(ctx: WorkflowContext) -> None:
     while True:
-        await ctx.metrics.refresh_gauges(ctx.store.collection, ctx.now())
+        await ctx.metrics.refresh_gauges(ctx.store.collection, ctx.now)
         await asyncio.sleep(ctx.settings.gauge_interval_seconds)

@@ -38,5 +38,5 @@ async def tick(
     now = at if ctx.ticked_at is None else max(ctx.ticked_at, at)
     ctx.ticked_at = now
     result = await scan(ctx, now)
-    await ctx.metrics.refresh_gauges(ctx.store.collection, now)
+    await ctx.metrics.refresh_gauges(ctx.store.collection, ctx.now)
     return {"at": now.isoformat(), "warnings": result.warnings, "overdues": result.overdues}
