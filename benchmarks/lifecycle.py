@@ -32,7 +32,7 @@ from pymongo import MongoClient
 
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from motcua_platform.provision import create_topics
-from support.ferretdb import private_infra, rows_written
+from support.ferretdb import STATISTICS_DELAY_SECONDS, private_infra, rows_written
 from support.lifecycle import (
     COMMUNE,
     OFFICIALS,
@@ -401,11 +401,12 @@ async def store_history(http: httpx.AsyncClient, stack: Stack, first: int, count
 
 async def quiet(run: Path, timeout: float = 1800) -> None:
     """Wait until the services have written everything the stored dossiers cause (events to
-    feedback, read models, catch-up): the database's write count stops moving for 5 s."""
+    feedback, read models, catch-up): the database's write count stops moving for longer than
+    its statistics can lag."""
     start = time.perf_counter()
     before = writes_so_far(run, leases=False)
     while time.perf_counter() - start < timeout:
-        await asyncio.sleep(5)
+        await asyncio.sleep(STATISTICS_DELAY_SECONDS)
         now = writes_so_far(run, leases=False)
         if now == before:
             return

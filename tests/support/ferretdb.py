@@ -95,6 +95,10 @@ def private_infra(
             subprocess.run([str(INFRA), "stop"], env=env, check=False, capture_output=True)
 
 
+# PostgreSQL 15's PGSTAT_IDLE_INTERVAL (10 s) and a margin.
+STATISTICS_DELAY_SECONDS = 11.0
+
+
 def psql(run: Path, query: str) -> str:
     """Run ``query`` in the PostgreSQL of the private server in ``run``; its unaligned output."""
     pg_port = (run / "postgres" / "data" / "postmaster.pid").read_text().splitlines()[3]
@@ -109,7 +113,10 @@ def psql(run: Path, query: str) -> str:
 def rows_written(run: Path, schema_prefix: str = "e2e") -> dict[str, int]:
     """Rows inserted, updated and deleted so far per collection (``database.collection``) of
     the private server in ``run``, from PostgreSQL's statistics: what the database really wrote,
-    whichever client sent it. Statistics reach the view within about a second."""
+    whichever client sent it. A connection's counts reach the view when it reports them: at the
+    end of a transaction, at most once a second, and a connection that then goes idle reports
+    what is left only after PostgreSQL's idle interval (10 s): readings that agree must be at
+    least ``STATISTICS_DELAY_SECONDS`` apart."""
     out = psql(
         run,
         "SELECT schemaname, relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables "
