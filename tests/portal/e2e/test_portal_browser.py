@@ -284,6 +284,15 @@ async def test_citizen_files_online_supplements_and_downloads_the_result_on_a_ph
 
         # Rate online with the token issued at return, in plain words.
         await phone.get_by_role("link", name="Đánh giá việc giải quyết").click()
+
+        async def rating_form_shown() -> bool:
+            # Feedback learns of the return from its own subscription, maybe after intake did.
+            if await phone.get_by_label("Rất hài lòng").count():
+                return True
+            await phone.reload()
+            return False
+
+        assert await eventually(rating_form_shown)
         await phone.get_by_label("Rất hài lòng").check()
         await phone.locator("input[name=q1][value='2']").check()
         await phone.locator("input[name=q7][value='2']").check()

@@ -349,7 +349,9 @@ async def test_readers_see_the_old_read_model_or_the_new_one_never_a_half_built_
         live = await db[old].find({}, {"version": 0}).sort("_id", 1).to_list(None)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            *("-m", "motcua_workflow", "replay", "--batch", "1"),
+            # One row at a time with a pause: the rebuild lasts long enough for the reads below
+            # to meet it half built, however fast the machine.
+            *("-m", "motcua_workflow", "replay", "--batch", "1", "--pause", "0.05"),
             env=workflow.env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

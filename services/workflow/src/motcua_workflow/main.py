@@ -77,11 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch", type=int, default=BATCH, help="replay: rows per insert (default %(default)s)"
     )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="replay: seconds to wait between inserts, to spare a busy database (default 0)",
+    )
     args = parser.parse_args(argv)
     settings = WorkflowSettings()
     configure_logging(settings.service_name, settings.log_level)
     if args.command == "replay":
-        asyncio.run(replay(settings, into=args.into, batch=max(1, args.batch)))
+        batch, pause = max(1, args.batch), max(0.0, args.pause)
+        asyncio.run(replay(settings, into=args.into, batch=batch, pause=pause))
         return 0
     serve(build_app(settings), settings)
     return 0

@@ -18,6 +18,7 @@ with no read model at all. Run it with the service's consumers stopped (docs/ope
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import uuid
@@ -233,8 +234,10 @@ async def write_rows(
     rows: Iterator[dict[str, Any]],
     batch: int,
     advance: Callable[[int], None],
+    pause: float = 0.0,
 ) -> int:
-    """Insert the rows ``batch`` at a time into a collection emptied first."""
+    """Insert the rows ``batch`` at a time into a collection emptied first, waiting ``pause``
+    seconds after each full batch (to spare a database that is serving the day's work)."""
     await collection.drop()
     written, pending = 0, []
     for row in rows:
@@ -243,6 +246,8 @@ async def write_rows(
             await collection.insert_many(pending)
             written, pending = written + len(pending), []
             advance(batch)
+            if pause:
+                await asyncio.sleep(pause)
     if pending:
         await collection.insert_many(pending)
         written += len(pending)
@@ -250,8 +255,11 @@ async def write_rows(
     return written
 
 
-async def replay(settings: WorkflowSettings, into: str | None = None, batch: int = BATCH) -> int:
-    """Rebuild the read model; returns the number of rows written."""
+async def replay(
+    settings: WorkflowSettings, into: str | None = None, batch: int = BATCH, pause: float = 0.0
+) -> int:
+    """Rebuild the read model, ``batch`` rows per insert and ``pause`` seconds between inserts;
+    returns the number of rows written."""
     client = connect(settings.mongo_url)
     try:
         db = client[settings.database]
@@ -260,7 +268,7 @@ async def replay(settings: WorkflowSettings, into: str | None = None, batch: int
             fold = await fold_topics(settings, bar)
             task = bar.add_task("write the rows", total=len(fold.intake) or None)
             written = await write_rows(
-                db[target], fold.rows(), batch, lambda n: bar.advance(task, n)
+                db[target], fold.rows(), batch, lambda n: bar.advance(task, n), pause
             )
         await ensure_indexes(db, facts_indexes(target))
         if into is None:
