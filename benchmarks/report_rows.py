@@ -18,14 +18,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from benchmarks.lifecycle import OPEN, percentile, progress
-from motcua_platform.contracts.events import Timeliness
 from motcua_platform.mongo import connect, ensure_indexes
-from motcua_workflow.domain.reports import CaseFacts
-from motcua_workflow.domain.status import CaseStatus
-from motcua_workflow.forms import TrackingBookRow
-from motcua_workflow.reports import FACTS, FactsReadModel, facts_indexes, facts_row
+from motcua_workflow.reports import FACTS, FactsReadModel, facts_indexes
 from support.ferretdb import private_infra, psql
 from support.lifecycle import COMMUNE
+from support.report_rows import report_row
 
 ROWS = [int(n) for n in os.environ.get("MOTCUA_BENCH_REPORT_ROWS", "1000,10000,100000").split(",")]
 PERIOD = (date(2026, 11, 1), date(2026, 11, 30))
@@ -36,27 +33,8 @@ CHUNK = 500
 
 def _row(number: int, accepted_at: datetime, finished: bool) -> dict[str, object]:
     code = f"{COMMUNE}-{accepted_at:%y%m%d}-{number:06d}"
-    due_at = accepted_at + timedelta(days=5)
-    facts = CaseFacts(
-        code=code,
-        unit=COMMUNE,
-        receiving_unit=COMMUNE,
-        procedure_code="1.001193",
-        accepted_at=accepted_at,
-        due_at=due_at,
-        status=CaseStatus.RETURNED if finished else CaseStatus.PROCESSING,
-        finished_at=accepted_at + timedelta(days=3) if finished else None,
-        timeliness=Timeliness.EARLY if finished else None,
-    )
-    book = TrackingBookRow(
-        code=code,
-        procedure_name="Đăng ký khai sinh",
-        applicant_name="Nguyễn Văn An",
-        competent_unit=COMMUNE,
-        received_at=accepted_at,
-        due_at=due_at,
-    )
-    return facts_row(facts, book)
+    finished_at = accepted_at + timedelta(days=3) if finished else None
+    return report_row(code, COMMUNE, accepted_at, finished_at)
 
 
 async def main() -> dict[int, tuple[float, float]]:

@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from motcua_platform.contracts.events import Timeliness
 from motcua_platform.mongo import ensure_indexes
-from motcua_workflow.domain.reports import CaseFacts
 from motcua_workflow.domain.status import CaseStatus
-from motcua_workflow.forms import TrackingBookRow
-from motcua_workflow.reports import FactsReadModel, facts_indexes, facts_row
+from motcua_workflow.reports import FactsReadModel, facts_indexes
+from support.report_rows import report_row
 
 COMMUNE = "H15.01.36"
 START = datetime(2024, 2, 29, 17, 0, tzinfo=UTC)  # 1 March 2024, 00:00 in Vietnam
@@ -27,27 +25,7 @@ def row(
     unit: str = COMMUNE,
     status: CaseStatus | None = None,
 ) -> tuple[dict[str, Any], int]:
-    code = f"{unit}-{accepted:%y%m%d}-{name}"
-    facts = CaseFacts(
-        code=code,
-        unit=unit,
-        receiving_unit=unit,
-        procedure_code="1.001193",
-        accepted_at=accepted,
-        due_at=accepted + timedelta(days=5),
-        status=status or (CaseStatus.RETURNED if finished else CaseStatus.PROCESSING),
-        finished_at=finished,
-        timeliness=Timeliness.EARLY if finished else None,
-    )
-    book = TrackingBookRow(
-        code=code,
-        procedure_name="Đăng ký khai sinh",
-        applicant_name="",
-        competent_unit=unit,
-        received_at=accepted,
-        due_at=facts.due_at,
-    )
-    return facts_row(facts, book), 1
+    return report_row(f"{unit}-{accepted:%y%m%d}-{name}", unit, accepted, finished, status), 1
 
 
 async def test_a_period_reads_open_cases_and_those_finished_in_it_each_once(mongo_db: Any) -> None:

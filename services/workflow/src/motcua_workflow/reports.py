@@ -204,8 +204,8 @@ class FactsReadModel:
         # since ``start`` (the (unit, finished_at) index). The rows finished before the period,
         # most of a unit's history, are never read. (``finished_at: null`` finds the open rows
         # too, but the local server can only test it row by row over the unit's whole history:
-        # 83 ms with 1,000 rows, 369 ms with 30,000.) A case finishes when it is resolved, returned or
-        # stopped, none an open status; a row in both answers would be taken once.
+        # 83 ms with 1,000 rows, 369 ms with 30,000.) A case finishes when it is resolved,
+        # returned or stopped, none an open status; a row in both answers would be taken once.
         open_statuses = sorted(int(status) for status in OPEN_STATUSES)
         rows: dict[str, dict[str, Any]] = {}
         for still in ({"status": {"$in": open_statuses}}, {"finished_at": {"$gte": start}}):
