@@ -3,10 +3,10 @@ visible → every step → resolve → return → rating), counted by the databa
 run against a private local MongoDB-wire server over PostgreSQL, whose statistics count every
 row inserted, updated and deleted, whichever code path sent it.
 
-The idempotency-key bound is today's figure (one claim and record for the creation, one record
-per later command: 9) plus room for commands that meet a concurrent write and are decided again;
-adding a claim to every command (7 more) crosses it. The total is today's figure (about 51)
-with a margin for the writes that follow timing rather than the dossiers — relay leases,
+The idempotency-key bound is today's figure: one claim for the creation (a command on an
+aggregate that exists writes no row for its key: the aggregate's own write is the record);
+recording answers again (one row per command) crosses it. The total is today's figure (about
+39–42) with a margin for the writes that follow timing rather than the dossiers — relay leases,
 projection catch-up rounds, and consecutive events of a dossier folded into one write only when
 they arrive in one batch: a change that adds a write to every consumed event (about 20 per
 lifecycle) crosses it.
@@ -31,12 +31,9 @@ pytestmark = pytest.mark.e2e
 
 KAFKA = "127.0.0.1:9092"
 LIFECYCLES = 3
-# One claim and its record for the dossier's creation, then one record per later command (six
-# in workflow, the rating in feedback): the other commands' keys need no claim. Plus up to three
-# for commands decided again after meeting a concurrent write (the consumer applying the same
-# dossier's event), which timing decides (seen: 9.0 and 10.0 per lifecycle in two runs).
-KEY_ROWS_PER_LIFECYCLE = 12
-ROWS_PER_LIFECYCLE = 66
+# One claim for the dossier's creation; the six workflow commands and the rating write none.
+KEY_ROWS_PER_LIFECYCLE = 1
+ROWS_PER_LIFECYCLE = 52
 
 
 @pytest.fixture(scope="module")

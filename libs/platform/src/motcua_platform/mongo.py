@@ -44,10 +44,10 @@ RESERVED = frozenset(
 )
 
 CURRENT_REQUEST: ContextVar[str | None] = ContextVar("motcua_current_request", default=None)
-"""The idempotent request (its ``Idempotency-Key`` record id) being served, if any. Every
-aggregate write made while it runs records it in the aggregate's ``requests``, in the same
-single-document write as the effect: after a crash between the effect and the key's record, a
-retry finds the effect by the request instead of running the command twice."""
+"""The idempotent request (the id its ``Idempotency-Key`` hashes to) being served, if any.
+Every aggregate write made while it runs records it in the aggregate's ``requests``, in the same
+single-document write as the effect: that write is the key's record, so a retry finds the effect
+by the request instead of running the command twice (see ``motcua_platform.http.idempotency``)."""
 
 CURRENT_REQUEST_BODY: ContextVar[str | None] = ContextVar("motcua_current_body", default=None)
 """The hash of the request's body, recorded with the request (``<request>:<hash>``) so that a

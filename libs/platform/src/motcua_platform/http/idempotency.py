@@ -1,22 +1,26 @@
-"""``Idempotency-Key``: the same key and body return the first answer again; the same key with a
-different body is a 409.
+"""``Idempotency-Key``: the same key and body apply the command once and answer every retry; the
+same key with a different body is a 409.
 
-The key's record and the command's effect live in different documents, so a process can die
-between the two writes. The effect therefore carries the request's id (``CURRENT_REQUEST``, written
-in the same single-document update), and a claim left "pending" resolves on the next retry: to the
-stored effect when it happened, or — once the claim is older than ``CLAIM_SECONDS``, so no live
-request still owns it — by running the command again.
+A command that changes an aggregate records the request in that aggregate's own write: its
+``requests`` carry the request's id and a marker of its body (``CURRENT_REQUEST`` and
+``CURRENT_REQUEST_BODY``, see :mod:`motcua_platform.mongo`). That write *is* the key's record,
+so a command with a ``recover`` function writes nothing else for its key: a retry finds the
+aggregate by the request's id and ``recover`` renders the answer from it — the aggregate as it is
+at the retry (``Idempotent-Replay: true``), which is the first answer unless something changed it
+since. The same id without the body's marker means another body: 409.
 
-A command that changes an aggregate which already exists needs no claim (``claim=False``): its
-effect carries the request's id and body hash, a duplicate running at the same time finds that
-id when it loads the aggregate (``RequestAlreadyApplied``) instead of deciding again, and the key's
-record is written once, with the answer. Only commands that create an aggregate under a fresh id —
-where a duplicate would load nothing and create a second one — claim the key first.
+A command that changes an aggregate which already exists needs nothing more (``claim=False``): a
+duplicate running at the same time finds the request's id when it loads the aggregate
+(``RequestAlreadyApplied``) instead of deciding again. A command that creates an aggregate under
+a fresh id — where a duplicate would load nothing and create a second one — first claims the key
+with one insert in ``idempotency_keys``; a retry that meets the claim is answered from the effect,
+or, once the claim is older than ``CLAIM_SECONDS`` and no effect exists (no live request still
+owns it), runs the command again. Only a command without ``recover``, or one that answers an
+error without raising, has its answer stored with the claim.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -70,12 +74,16 @@ class IdempotencyKeys:
         command: Callable[[], Awaitable[Answer]],
         recover: Recover | None = None,
         claim: bool = True,
+        answer_in_effect: bool = False,
     ) -> JSONResponse:
         """Run ``command`` once per (scope, key). ``scope`` names the caller and the endpoint so
-        two officials' keys never collide. ``recover`` renders the answer from the effect a
-        request left (found by its id) when the process died before recording the answer.
-        ``claim=False`` (with ``recover``) for commands on an aggregate that exists already:
-        one write for the key instead of two (see the module's docstring)."""
+        two officials' keys never collide. ``recover`` renders the answer from the aggregate a
+        request changed, found by the request's id (or its body's marker); ``None`` when no
+        aggregate carries it. ``claim=False`` (with ``recover``) for commands on an aggregate
+        that exists already: no write for the key at all (see the module's docstring). With a
+        claim, ``answer_in_effect=True`` when ``recover`` gives back the whole answer, so the
+        claim is the key's only row; leave it ``False`` when the answer holds what the effect
+        does not (a secret shown once)."""
         if not key:
             status, payload = await command()
             return JSONResponse(payload, status_code=status)
@@ -90,13 +98,14 @@ class IdempotencyKeys:
         body_hash = _hash(body)
         if not claim and recover is not None:
             return await self._unclaimed(doc_id, body_hash, command, recover)
+        keep_answer = recover is None or not answer_in_effect
         try:
             await self.collection.insert_one(
                 {"_id": doc_id, "body_hash": body_hash, "state": "pending", "claimed_at": _now()}
             )
         except DuplicateKeyError:
-            return await self._again(doc_id, body_hash, command, recover)
-        return await self._execute(doc_id, command)
+            return await self._again(doc_id, body_hash, command, recover, keep_answer)
+        return await self._execute(doc_id, command, keep_answer)
 
     async def _unclaimed(
         self,
@@ -105,14 +114,12 @@ class IdempotencyKeys:
         command: Callable[[], Awaitable[Answer]],
         recover: Recover,
     ) -> JSONResponse:
-        if await self.collection.find_one({"_id": doc_id}, {"_id": 1}) is not None:
-            return await self._again(doc_id, body_hash, command, recover)
-        # No record: the effect may be stored already (the process died before the record).
-        if (answer := await recover(request_marker(doc_id, body_hash))) is not None:
-            await self._insert_done(doc_id, body_hash, *answer)
-            return _replay(*answer)
+        # The aggregate the request changed is its record: one read by the request's id for a
+        # fresh request; a second, by the body's marker, only for a retry.
         if await recover(doc_id) is not None:
-            raise _reused()
+            if (answer := await recover(request_marker(doc_id, body_hash))) is None:
+                raise _reused()
+            return _replay(*answer)
         token = CURRENT_REQUEST.set(doc_id)
         body_token = CURRENT_REQUEST_BODY.set(body_hash)
         try:
@@ -122,32 +129,17 @@ class IdempotencyKeys:
             answer = await recover(request_marker(doc_id, body_hash))
             if answer is None:
                 raise _in_progress() from None
-            await self._insert_done(doc_id, body_hash, *answer)
             return _replay(*answer)
         finally:
             CURRENT_REQUEST_BODY.reset(body_token)
             CURRENT_REQUEST.reset(token)
         if self.crash_after_effect:
             os.kill(os.getpid(), signal.SIGKILL)
-        await self._insert_done(doc_id, body_hash, status, payload)
         return JSONResponse(payload, status_code=status)
 
-    async def _insert_done(
-        self, doc_id: str, body_hash: str, status: int, payload: dict[str, Any]
-    ) -> None:
-        with contextlib.suppress(DuplicateKeyError):  # a duplicate recorded the same effect
-            await self.collection.insert_one(
-                {
-                    "_id": doc_id,
-                    "body_hash": body_hash,
-                    "state": "done",
-                    "claimed_at": _now(),
-                    "status": status,
-                    "response": json.dumps(payload),
-                }
-            )
-
-    async def _execute(self, doc_id: str, command: Callable[[], Awaitable[Answer]]) -> JSONResponse:
+    async def _execute(
+        self, doc_id: str, command: Callable[[], Awaitable[Answer]], keep_answer: bool
+    ) -> JSONResponse:
         token = CURRENT_REQUEST.set(doc_id)
         try:
             status, payload = await command()
@@ -159,7 +151,9 @@ class IdempotencyKeys:
             CURRENT_REQUEST.reset(token)
         if self.crash_after_effect:
             os.kill(os.getpid(), signal.SIGKILL)
-        await self._record(doc_id, status, payload)
+        if keep_answer or status >= 400:
+            # The effect cannot give this answer back (or there is no effect): keep it.
+            await self._record(doc_id, status, payload)
         return JSONResponse(payload, status_code=status)
 
     async def _record(self, doc_id: str, status: int, payload: dict[str, Any]) -> None:
@@ -174,15 +168,18 @@ class IdempotencyKeys:
         body_hash: str,
         command: Callable[[], Awaitable[Answer]],
         recover: Recover | None,
+        keep_answer: bool,
     ) -> JSONResponse:
         doc = await self.collection.find_one({"_id": doc_id})
         if doc is None or doc.get("body_hash") != body_hash:
             raise _reused()
         if doc.get("state") == "done":
             return _replay(doc["status"], json.loads(doc["response"]))
-        # Pending: the effect may be stored already (the process died before the record) …
+        # Pending: the effect may be stored already (the process died before the record, or the
+        # effect is the record) …
         if recover is not None and (answer := await recover(doc_id)) is not None:
-            await self._record(doc_id, *answer)
+            if keep_answer:  # later retries get this answer again, not a new rendering
+                await self._record(doc_id, *answer)
             return _replay(*answer)
         # … or the claim was abandoned before any effect: take it over and run the command.
         claimed_at = doc.get("claimed_at")
@@ -192,7 +189,7 @@ class IdempotencyKeys:
                 {"$set": {"claimed_at": _now()}},
             )
             if taken.modified_count == 1:
-                return await self._execute(doc_id, command)
+                return await self._execute(doc_id, command, keep_answer)
         raise _in_progress()
 
 

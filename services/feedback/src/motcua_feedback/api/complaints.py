@@ -175,7 +175,8 @@ async def rate_answer(
 
 
 def _recover(ctx: FeedbackContext) -> Recover:
-    """The answer to a retry after a crash between the complaint's write and the key's record."""
+    """The answer to a retry, from the complaint the request changed (its write is the key's
+    record)."""
 
     async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
         loaded = await ctx.store.complaints.find_by_request(request_id)

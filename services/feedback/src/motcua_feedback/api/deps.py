@@ -48,8 +48,8 @@ async def idempotent(
     *,
     claim: bool = True,
 ) -> JSONResponse:
-    """Run a write once per key; ``recover`` answers a retry from the effect a request left
-    when the process died before recording its answer."""
+    """Run a write once per key; ``recover`` answers a retry from the aggregate the request
+    changed (see ``motcua_platform.http.idempotency``)."""
     return await ctx.runtime.idempotency.run(
         key=key,
         scope=scope,

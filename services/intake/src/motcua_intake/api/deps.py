@@ -41,9 +41,9 @@ async def idempotent(
     *,
     claim: bool = True,
 ) -> JSONResponse:
-    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409. After
-    a crash between the dossier's write and the key's record, ``render`` answers a retry from
-    the dossier the request changed."""
+    """Run a write once per ``Idempotency-Key``; the same key with another body is a 409.
+    ``render`` answers a retry from the dossier the request changed (the dossier's write is the
+    key's record)."""
     intake = intake_of(request)
 
     async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -57,4 +57,5 @@ async def idempotent(
         command=command,
         recover=recover,
         claim=claim,
+        answer_in_effect=True,  # ``render`` gives the whole answer back from the dossier
     )

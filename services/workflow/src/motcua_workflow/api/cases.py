@@ -108,7 +108,7 @@ async def _write(
         return 200, case_view(case, at)
 
     async def recover(request_id: str) -> tuple[int, dict[str, Any]] | None:
-        # The process died after the case's write and before the key's record.
+        # A retry: answered from the case the request changed (its write is the key's record).
         case = ctx.store.decode(await ctx.store.aggregates.find_by_request(request_id))
         return (200, case_view(case, at)) if isinstance(case, Case) else None
 
