@@ -20,7 +20,10 @@ from motcua_platform.runtime import ServiceRuntime
 receiver = http_roles.receivers
 official = http_roles.readers
 
-IDEMPOTENCY_KEY_DOC = "Repeating a request with the same key returns the first answer"
+IDEMPOTENCY_KEY_DOC = (
+    "Repeating a request with the same key and body applies it once and answers again "
+    "(Idempotent-Replay: true) with the dossier as it is then; another body is a 409"
+)
 
 
 def intake_of(request: Request) -> IntakeContext:
