@@ -34,6 +34,11 @@ LIFECYCLES = 3
 # One claim for the dossier's creation; the six workflow commands and the rating write none.
 KEY_ROWS_PER_LIFECYCLE = 1
 ROWS_PER_LIFECYCLE = 52
+# An official's commands come hours apart: every background writer (relay, read-model catch-up)
+# then meets each change on its own. The catch-up looks every second here, and the commands come
+# further apart than that, so the count is the one a real counter causes.
+CATCH_UP_SECONDS = "1"
+PAUSE_SECONDS = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +75,13 @@ async def test_a_full_lifecycle_writes_a_bounded_number_of_rows(
     await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
     stack = Stack(namespace, stack_id, tmp_path_factory.mktemp("logs"), KAFKA, url)
     try:
-        stack.start_all()
+        stack.start_all(MOTCUA_PROJECTION_INTERVAL_SECONDS=CATCH_UP_SECONDS)
         async with httpx.AsyncClient(timeout=30) as http:
             # The first lifecycle also writes what is written once (counters, citizen records).
             await full_lifecycle(http, stack, "2024-03-04")
             before = await settled_rows(run, prefix)
             for day in ("2024-03-05", "2024-03-06", "2024-03-07")[:LIFECYCLES]:
-                await full_lifecycle(http, stack, day)
+                await full_lifecycle(http, stack, day, pause=PAUSE_SECONDS)
             after = await settled_rows(run, prefix)
     finally:
         stack.stop_all()

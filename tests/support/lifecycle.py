@@ -4,6 +4,7 @@ reads users make meanwhile (work queue, report, lookup)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -63,9 +64,13 @@ async def at_kiosk(
     return r.json() if r.status_code == 200 and r.json().get("dossier_code") == code else None
 
 
-async def full_lifecycle(http: httpx.AsyncClient, stack: Stack, day: str) -> str:
+async def full_lifecycle(
+    http: httpx.AsyncClient, stack: Stack, day: str, *, pause: float = 0.0
+) -> str:
     """Runs one dossier from intake to rating on ``day`` (YYYY-MM-DD, a working day); returns its
-    code once the rating is recorded and the citizen's lookup shows it returned."""
+    code once the rating is recorded and the citizen's lookup shows it returned. ``pause``:
+    real seconds between an official's commands (spread as at a real counter, where hours pass
+    between them and background writers meet each change on its own)."""
     intake, workflow, feedback = (stack.url(s) for s in ("intake", "workflow", "feedback"))
     body = counter_intake(await documents_for(http, intake, day), f"{day}T08:15:00+07:00")
     r = await http.post(
@@ -79,18 +84,21 @@ async def full_lifecycle(http: httpx.AsyncClient, stack: Stack, day: str) -> str
     official = auth(OFFICIALS, COMMUNE, subject="can-bo-1")
     case = (await http.get(f"{workflow}/cases/{code}", headers=official)).json()
     for _ in case["steps"]:
+        await asyncio.sleep(pause)
         r = await http.post(
             f"{workflow}/cases/{code}/complete-step",
             json={"at": f"{day}T10:00:00+07:00"},
             headers={**official, **idem()},
         )
         assert r.status_code == 200, r.text
+    await asyncio.sleep(pause)
     r = await http.post(
         f"{workflow}/cases/{code}/resolve",
         json={"outcome": "approved", "at": f"{day}T14:00:00+07:00"},
         headers={**official, **idem()},
     )
     assert r.status_code == 200, r.text
+    await asyncio.sleep(pause)
     r = await http.post(
         f"{workflow}/cases/{code}/return",
         json={"channel": "counter", "counter": COUNTER, "at": f"{day}T15:00:00+07:00"},
@@ -98,6 +106,7 @@ async def full_lifecycle(http: httpx.AsyncClient, stack: Stack, day: str) -> str
     )
     assert r.status_code == 200, r.text
 
+    await asyncio.sleep(pause)
     device = await kiosk_device(http, feedback, COUNTER)
 
     current = await eventually(lambda: at_kiosk(http, feedback, device, COUNTER, code))

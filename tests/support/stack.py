@@ -174,9 +174,9 @@ class Stack:
         self.started.append(svc)
         return svc
 
-    def start_all(self) -> None:
+    def start_all(self, **extra: str) -> None:
         for name in SERVICES:
-            self.start(name)
+            self.start(name, **extra)
         for name in SERVICES:
             self.services[name].wait_ready()
 

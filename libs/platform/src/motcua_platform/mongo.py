@@ -118,15 +118,24 @@ class AggregateStore:
     """Version-guarded persistence of one kind of aggregate with its embedded outbox."""
 
     def __init__(
-        self, collection: AsyncCollection[dict[str, Any]], source: str, *, projected: bool = False
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        source: str,
+        *,
+        projected: bool = False,
+        derived_from_creation: bool = False,
     ) -> None:
         """``projected``: records derived from these aggregates live elsewhere (a read model);
         every save then raises ``projection_pending`` in the same write, and the projection's
         catch-up (:mod:`motcua_platform.projection`) lowers it once the derived record is
-        written — so a crash between the two writes is repaired, never left behind."""
+        written — so a crash between the two writes is repaired, never left behind.
+        ``derived_from_creation``: the derived records depend only on what the aggregate's
+        creation wrote, so only that write raises the flag (every later one would cost the
+        catch-up a write to lower it, for nothing)."""
         self.collection = collection
         self.source = source
         self.projected = projected
+        self.derived_from_creation = derived_from_creation
 
     @staticmethod
     def indexes(collection: str) -> list[IndexSpec]:
@@ -276,7 +285,7 @@ class AggregateStore:
                 doc["projection_pending"] = True
             return None, doc
         update: dict[str, Any] = {"$set": dict(state), "$inc": {"version": 1}}
-        if self.projected:
+        if self.projected and not self.derived_from_creation:
             update["$set"]["projection_pending"] = True
         if event_docs:
             update["$push"] = {"events": {"$each": event_docs}}

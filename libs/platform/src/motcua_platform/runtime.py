@@ -92,8 +92,15 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         self.add_background("broker-probe", self._probe_broker)
 
-    def store(self, collection: str, *, projected: bool = False) -> AggregateStore:
-        return AggregateStore(self.db[collection], self.settings.service_name, projected=projected)
+    def store(
+        self, collection: str, *, projected: bool = False, derived_from_creation: bool = False
+    ) -> AggregateStore:
+        return AggregateStore(
+            self.db[collection],
+            self.settings.service_name,
+            projected=projected,
+            derived_from_creation=derived_from_creation,
+        )
 
     def all_indexes(self) -> list[IndexSpec]:
         outbox = [i for c in self.outbox_collections for i in AggregateStore.indexes(c)]

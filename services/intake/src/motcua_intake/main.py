@@ -86,9 +86,12 @@ def build_service(settings: IntakeSettings, runtime: ServiceRuntime) -> IntakeCo
     )
     db = runtime.db
     return IntakeContext(
-        # The applicant history derives from the dossiers: flagged in each dossier write, caught
-        # up by ``catch_up_applicants`` if it was not written.
-        store=DossierStore(runtime.store(DOSSIERS, projected=True), runtime.relay.notify),
+        # The applicant history derives from what a dossier's submission wrote: flagged in that
+        # write, caught up by ``catch_up_applicants`` if it was not written.
+        store=DossierStore(
+            runtime.store(DOSSIERS, projected=True, derived_from_creation=True),
+            runtime.relay.notify,
+        ),
         codes=DossierCodes(db[dossier_codes.COLLECTION]),
         registry=DemoCitizenRegistry(db[citizen_registry.COLLECTION]),
         history=ApplicantHistory(db[applicant_history.COLLECTION]),
