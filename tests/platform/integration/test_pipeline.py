@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -19,7 +20,8 @@ from motcua_platform.messaging.consumer import DeadLetters, EventConsumer, Parki
 from motcua_platform.messaging.inbox import Decision, Outcome, apply_to_aggregate
 from motcua_platform.messaging.outbox import OutboxRelay
 from motcua_platform.metrics import PlatformMetrics
-from motcua_platform.mongo import AggregateStore
+from motcua_platform.mongo import AggregateStore, Loaded
+from motcua_platform.projection import PENDING
 
 AT = datetime(2024, 3, 4, 8, 15, tzinfo=UTC)
 TOPIC = "motcua.intake.v1"
@@ -218,6 +220,55 @@ async def test_events_a_command_appends_while_the_relay_publishes_are_kept_and_s
         assert doc["events"] == []
         await wait_for(lambda: _eq(len(h.applied), 2))
         assert h.applied == [(code, 1, "a"), (code, 2, "b")]
+
+
+@pytest.mark.integration
+async def test_a_projecting_relay_writes_the_records_and_lowers_the_flag_with_its_record(
+    mongo_db: Any, kafka_bootstrap: str, topic_namespace: str
+) -> None:
+    async with Harness(mongo_db, kafka_bootstrap, topic_namespace) as h:
+        code = h.code
+        coll = mongo_db["projected"]
+        store = AggregateStore(coll, "intake", projected=True)
+        relay = OutboxRelay(h.broker, h.topic, [coll], h.metrics)
+        rows = mongo_db["projected_rows"]
+
+        async def project(loaded: Sequence[Loaded]) -> None:
+            for item in loaded:
+                await rows.replace_one(
+                    {"_id": item.id},
+                    {"status": item.state["status"], "version": item.version},
+                    upsert=True,
+                )
+
+        relay.projects(coll.name, project)
+        await store.save(code, 0, {"status": 2}, store.envelopes(code, 0, [withdrawal("a")], AT))
+        assert await relay.publish_pending() == 1
+        doc = await coll.find_one({"_id": code})
+        assert doc["outbox_pending"] is False and doc[PENDING] is False
+        assert await rows.find_one({"_id": code}) == {"_id": code, "status": 2, "version": 1}
+
+        # A write without events after the relay read the document: its flag stays up (the
+        # records were written for the version before), its outbox is still emptied.
+        await store.save(code, 1, {"status": 3}, store.envelopes(code, 1, [withdrawal("b")], AT))
+        read = await relay._pending(coll)
+        await store.save(code, 2, {"status": 4})
+        assert await relay._publish(coll, read) == 1
+        doc = await coll.find_one({"_id": code})
+        assert doc["outbox_pending"] is False and doc["events"] == []
+        assert doc["published_seq"] == 2 and doc[PENDING] is True
+        assert (await rows.find_one({"_id": code}))["version"] == 2
+
+        async def broken(loaded: Sequence[Loaded]) -> None:
+            raise RuntimeError("read model down")
+
+        # Records that cannot be written keep the flag for the catch-up; events still leave.
+        relay.projects(coll.name, broken)
+        await store.save(code, 3, {"status": 5}, store.envelopes(code, 2, [withdrawal("c")], AT))
+        assert await relay.publish_pending() == 1
+        doc = await coll.find_one({"_id": code})
+        assert doc["outbox_pending"] is False and doc[PENDING] is True
+        await wait_for(lambda: _eq(len(h.applied), 3))
 
 
 async def _lead_held_by(db: Any, holder: str, collection: str) -> bool:

@@ -82,9 +82,8 @@ class WorkflowContext:
         self, changes: Sequence[tuple[Case | KnownDossier, list[CaseEventData], int, bool]]
     ) -> None:
         """:meth:`changed` for the saves of a consumer's batch ``(subject, events, version,
-        was_finished)``: the read model rows in one bulk write."""
-        if any(events for _, events, _, _ in changes):
-            self.runtime.relay.notify()
+        was_finished)``: the read model rows in one bulk write, then the relay (which finds
+        them written and only lowers the flags with the publication's record)."""
         rows: dict[str, tuple[dict[str, Any], int]] = {}
         for subject, events, version, was_finished in changes:
             row = row_of(subject)
@@ -96,4 +95,8 @@ class WorkflowContext:
                     self.metrics.case_changed(subject, events, was_finished)
             elif row is not None and not was_finished:
                 self.metrics.refused(subject)
-        await self.facts.put_many(list(rows.values()))
+        try:
+            await self.facts.put_many(list(rows.values()))
+        finally:
+            if any(events for _, events, _, _ in changes):
+                self.runtime.relay.notify()

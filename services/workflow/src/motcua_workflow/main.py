@@ -49,6 +49,8 @@ def build_app(settings: WorkflowSettings | None = None) -> FastAPI:
     runtime.consume(intake_subscription(ctx))
     runtime.add_background("deadline-scanner", lambda: scanner_loop(ctx))
     runtime.add_background("dossier-gauges", lambda: gauge_loop(ctx))
+    # The relay lowers the flags of the cases it publishes; the catch-up, the others'.
+    runtime.relay.projects(CASES, ctx.project_facts)
     facts = CatchUp(ctx.store.aggregates, ctx.project_facts)
     runtime.add_background(
         "case-facts-catch-up", lambda: facts.loop(settings.projection_interval_seconds)

@@ -7,6 +7,11 @@ every write it makes is addressed by ``_id``. It publishes each document's new e
 order with the idempotent producer, waits for every acknowledgement, then records the highest
 published ``seq`` and empties the document's outbox: published events live on in Kafka only. A
 crash between publishing and recording re-publishes; consumers drop the duplicate by ``id``/``seq``.
+
+For a store with derived records (``projection_pending``, :mod:`motcua_platform.projection`) the
+relay can also bring them up to date (:meth:`OutboxRelay.projects`) and lower the flag in the
+very write that records the publication: a command then costs one write after its own, not two
+(the catch-up keeps what changed without events, and what a crash left).
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from motcua_platform.metrics import PlatformMetrics
+from motcua_platform.mongo import AggregateStore
+from motcua_platform.projection import PENDING, Project
 
 log = logging.getLogger(__name__)
 
 
 LEASES = "outbox_leases"
+OUTBOX_FIELDS = {"events": 1, "published_seq": 1, "seq_head": 1}
 
 
 class OutboxRelay:
@@ -60,6 +68,13 @@ class OutboxRelay:
         self._held_until: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._projects: dict[str, Project] = {}
+
+    def projects(self, collection: str, project: Project) -> None:
+        """Write the derived records of ``collection``'s documents this relay publishes (through
+        ``project``, idempotent) and lower their ``projection_pending`` flag with the
+        publication's record, guarded by the version projected."""
+        self._projects[collection] = project
 
     def notify(self) -> None:
         """Called after a command saved events, so they leave without waiting for the next poll."""
@@ -126,9 +141,9 @@ class OutboxRelay:
         return total
 
     async def _pending(self, coll: AsyncCollection[dict[str, Any]]) -> list[dict[str, Any]]:
-        return await coll.find(
-            {"outbox_pending": True}, {"events": 1, "published_seq": 1, "seq_head": 1}
-        ).to_list(self.batch)
+        # A projecting relay needs the whole document; others only the outbox.
+        fields = None if coll.name in self._projects else OUTBOX_FIELDS
+        return await coll.find({"outbox_pending": True}, fields).to_list(self.batch)
 
     def _leases(self, coll: AsyncCollection[dict[str, Any]]) -> AsyncCollection[dict[str, Any]]:
         return coll.database[LEASES]
@@ -173,12 +188,30 @@ class OutboxRelay:
         await asyncio.gather(*futures)
         for event_type in sent:
             self.metrics.published(self.topic, event_type)
-        await self._mark_published(coll, docs)
+        await self._mark_published(coll, docs, await self._project(coll, docs))
         return len(sent)
+
+    async def _project(
+        self, coll: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]
+    ) -> dict[str, int]:
+        """The flagged documents whose derived records are now written: their versions."""
+        project = self._projects.get(coll.name)
+        flagged = [AggregateStore.loaded(doc) for doc in docs if doc.get(PENDING)]
+        if project is None or not flagged:
+            return {}
+        try:
+            await project(flagged)
+        except Exception:
+            # The flags stay up: the catch-up writes the records; the events are published.
+            log.exception("%s: derived records not written by the relay", coll.name)
+            return {}
+        return {item.id: item.version for item in flagged}
 
     @staticmethod
     async def _mark_published(
-        coll: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]
+        coll: AsyncCollection[dict[str, Any]],
+        docs: list[dict[str, Any]],
+        projected: dict[str, int],
     ) -> None:
         """Record progress: a document whose ``seq_head`` is still the one read has had every event
         published, so its outbox is emptied and its flag lowered in the same write (Kafka keeps the
@@ -190,27 +223,41 @@ class OutboxRelay:
         ``{_id: {$in: ids}, seq_head: n}`` statement let PostgreSQL (under the local server)
         answer the ``seq_head`` equality from the collection's GIN index — every document ever
         published at that head — and test each against the whole id list, which took minutes
-        once a batch held a few hundred documents (an import, a backlog after an outage)."""
+        once a batch held a few hundred documents (an import, a backlog after an outage).
+
+        ``projected`` (id → version): documents whose derived records were written at that
+        version; their flag is lowered in the same write when the version is still the one
+        projected. One that changed meanwhile without new events keeps its flag and has its
+        outbox emptied in the second write."""
         if not docs:
             return
         heads = [(doc["_id"], doc.get("seq_head", 0)) for doc in docs]
         done = await coll.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": _id, "seq_head": head},
-                    {"$set": {"events": [], "published_seq": head, "outbox_pending": False}},
-                )
-                for _id, head in heads
-            ],
-            ordered=False,
+            [_emptied(_id, head, projected.get(_id)) for _id, head in heads], ordered=False
         )
         if done.matched_count < len(heads):
-            await coll.bulk_write(
-                [
-                    UpdateOne(
-                        {"_id": _id, "seq_head": {"$gt": head}}, {"$max": {"published_seq": head}}
-                    )
-                    for _id, head in heads
-                ],
-                ordered=False,
-            )
+            later: list[UpdateOne] = [
+                UpdateOne(
+                    {"_id": _id, "seq_head": {"$gt": head}}, {"$max": {"published_seq": head}}
+                )
+                for _id, head in heads
+            ]
+            later += [
+                _emptied(_id, head, None, still_pending=True)
+                for _id, head in heads
+                if _id in projected
+            ]
+            await coll.bulk_write(later, ordered=False)
+
+
+def _emptied(_id: str, head: int, version: int | None, *, still_pending: bool = False) -> UpdateOne:
+    """The write that records every event up to ``head`` published; with ``version``, it also
+    lowers the projection flag, but only on that version of the document."""
+    match: dict[str, Any] = {"_id": _id, "seq_head": head}
+    done: dict[str, Any] = {"events": [], "published_seq": head, "outbox_pending": False}
+    if version is not None:
+        match["version"] = version
+        done[PENDING] = False
+    if still_pending:  # not emptied by the first write
+        match["outbox_pending"] = True
+    return UpdateOne(match, {"$set": done})
