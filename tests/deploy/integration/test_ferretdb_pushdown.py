@@ -127,3 +127,33 @@ def test_an_update_command_of_many_statements_completes(
     )
     assert result.matched_count == 300
     assert batch.count_documents({"version": 2}) == 300
+
+
+def test_the_limit_of_a_find_by_one_flag_goes_to_postgresql_with_its_filter(
+    values: Collection[dict[str, Any]],
+) -> None:
+    """deploy/local/ferretdb/find-limit.patch: the outbox relay and the read-model catch-up ask for a
+    batch of flagged documents (``{outbox_pending: true}`` with a limit). Upstream sends the
+    limit to PostgreSQL only for a query without a filter, so each poll fetched and decoded every
+    flagged document — thousands after an import, seconds per poll, over and over while the
+    backlog drained. The limit now goes with a filter of one boolean equality, which the indexed
+    containment matches exactly; the answers are still MongoDB's."""
+    flags = values.database["flags"]
+    flags.insert_many(
+        [{"_id": f"p{i:03d}", "pending": True} for i in range(30)]
+        + [{"_id": f"d{i:03d}", "pending": False} for i in range(30)]
+        + [{"_id": "in array", "pending": [False, True]}, {"_id": "no flag"}]
+    )
+    flags.create_index([("pending", 1)])  # brings the collection's GIN index
+    explained = flags.database.command(
+        "explain", {"find": flags.name, "filter": {"pending": True}, "limit": 5}
+    )
+    assert explained["limitPushdown"] is True and explained["filterPushdown"] is True
+    other = {"find": flags.name, "filter": {"pending": True, "_id": {"$gt": "p"}}, "limit": 5}
+    assert flags.database.command("explain", other)["limitPushdown"] is False
+
+    found = list(flags.find({"pending": True}).limit(5))
+    assert len(found) == 5 and all(doc["pending"] is True for doc in found)
+    everything = {doc["_id"] for doc in flags.find({"pending": True}).limit(100)}
+    assert everything == {f"p{i:03d}" for i in range(30)} | {"in array"}
+    assert len(list(flags.find({"pending": False}).limit(40))) == 31

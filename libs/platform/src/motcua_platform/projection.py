@@ -48,7 +48,7 @@ class CatchUp:
         total = 0
         # Bounded, so a round ends even while writers keep flagging aggregates.
         for _ in range(self.rounds):
-            docs = await self.store.collection.find({PENDING: True}).to_list(self.batch)
+            docs = await self.store.collection.find({PENDING: True}).limit(self.batch).to_list(None)
             if not docs:
                 break
             loaded = [AggregateStore.loaded(doc) for doc in docs]

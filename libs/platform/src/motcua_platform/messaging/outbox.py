@@ -143,7 +143,9 @@ class OutboxRelay:
     async def _pending(self, coll: AsyncCollection[dict[str, Any]]) -> list[dict[str, Any]]:
         # A projecting relay needs the whole document; others only the outbox.
         fields = None if coll.name in self._projects else OUTBOX_FIELDS
-        return await coll.find({"outbox_pending": True}, fields).to_list(self.batch)
+        # The limit travels with the query (to_list alone stops reading, not the server's work).
+        cursor = coll.find({"outbox_pending": True}, fields).limit(self.batch)
+        return await cursor.to_list(None)
 
     def _leases(self, coll: AsyncCollection[dict[str, Any]]) -> AsyncCollection[dict[str, Any]]:
         return coll.database[LEASES]
