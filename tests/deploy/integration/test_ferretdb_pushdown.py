@@ -132,12 +132,12 @@ def test_an_update_command_of_many_statements_completes(
 def test_the_limit_of_a_find_by_one_flag_goes_to_postgresql_with_its_filter(
     values: Collection[dict[str, Any]],
 ) -> None:
-    """deploy/local/ferretdb/find-limit.patch: the outbox relay and the read-model catch-up ask for a
-    batch of flagged documents (``{outbox_pending: true}`` with a limit). Upstream sends the
-    limit to PostgreSQL only for a query without a filter, so each poll fetched and decoded every
-    flagged document — thousands after an import, seconds per poll, over and over while the
-    backlog drained. The limit now goes with a filter of one boolean equality, which the indexed
-    containment matches exactly; the answers are still MongoDB's."""
+    """deploy/local/ferretdb/find-limit.patch: the outbox relay and the read-model catch-up ask
+    for a batch of flagged documents (``{outbox_pending: true}`` with a limit). Upstream sends
+    the limit to PostgreSQL only for a query without a filter, so each poll fetched and decoded
+    every flagged document — thousands after an import, seconds per poll, over and over while
+    the backlog drained. The limit now goes with a filter of one boolean equality, which the
+    indexed containment matches exactly; the answers are still MongoDB's."""
     flags = values.database["flags"]
     flags.insert_many(
         [{"_id": f"p{i:03d}", "pending": True} for i in range(30)]
