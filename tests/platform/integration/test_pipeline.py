@@ -359,3 +359,32 @@ async def _eq(a: object, b: object) -> bool:
 
 async def _ge(a: float, b: float) -> bool:
     return a >= b
+
+
+@pytest.mark.integration
+async def test_the_pending_gauge_counts_unpublished_aggregates_up_to_its_cap(
+    mongo_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    metrics = PlatformMetrics("test")
+    coll = mongo_db["gauged"]
+    store = AggregateStore(coll, "intake")
+    relay = OutboxRelay(
+        build_broker("127.0.0.1:1", "test", metrics.registry), TOPIC, [coll], metrics
+    )
+    for i in range(3):
+        await store.save(
+            f"G-{i}", 0, {"status": 2}, store.envelopes(f"G-{i}", 0, [withdrawal("a")], AT)
+        )
+    await store.save("G-quiet", 0, {"status": 2})
+
+    def reading() -> float:
+        value = metrics.registry.get_sample_value("motcua_outbox_pending", {"service": "test"})
+        assert value is not None
+        return value
+
+    await relay._refresh_gauge()
+    assert reading() == 3
+    monkeypatch.setattr("motcua_platform.messaging.outbox.PENDING_GAUGE_CAP", 2)
+    relay._gauge_at = 0.0
+    await relay._refresh_gauge()
+    assert reading() == 2

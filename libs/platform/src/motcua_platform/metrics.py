@@ -40,7 +40,7 @@ class PlatformMetrics:
         )
         self.outbox_pending = Gauge(
             "motcua_outbox_pending",
-            "Aggregates with events not yet published",
+            "Aggregates with events not yet published (counted up to 1000 per collection)",
             ["service"],
             registry=r,
         )

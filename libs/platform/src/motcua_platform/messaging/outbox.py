@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 LEASES = "outbox_leases"
 OUTBOX_FIELDS = {"events": 1, "published_seq": 1, "seq_head": 1}
+PENDING_GAUGE_CAP = 1000  # a backlog larger than this shows as this: "a thousand or more"
 
 
 class OutboxRelay:
@@ -119,7 +120,11 @@ class OutboxRelay:
         self._gauge_at = time.monotonic()
         pending = 0
         for coll in self.collections:
-            pending += await coll.count_documents({"outbox_pending": True})
+            # Counted up to a cap, through the flag's index and the query's limit: a count has
+            # no limit the local server can send on, and would decode every pending document
+            # (thousands after an import) every few seconds while the backlog drains.
+            flagged = coll.find({"outbox_pending": True}, {"_id": 1}).limit(PENDING_GAUGE_CAP)
+            pending += len(await flagged.to_list(None))
         self.metrics.outbox_pending.labels(self.metrics.service).set(pending)
 
     async def publish_pending(self) -> int:
