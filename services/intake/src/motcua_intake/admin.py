@@ -181,32 +181,42 @@ async def _import(
 async def _await_publication(
     dossiers: AsyncCollection[dict[str, Any]], codes: list[str], wait: float
 ) -> None:
-    """Show the service's relay publishing the imported dossiers' events. Each round asks only
-    about the dossiers still pending, a chunk of codes per query: a query naming every code of a
-    large import would be tested against each pending dossier, over and over."""
+    """Show the service's relay publishing the imported dossiers' events. Each round asks about
+    one chunk of codes, the first with dossiers still pending: the relay publishes in about the
+    order of the import, and a round over every pending code would have the database open each
+    pending dossier again, round after round (thousands per round after a large import)."""
     deadline = time.monotonic() + wait
     pending = list(codes)
     shown = -1
     while pending:
-        still: list[str] = []
-        for start in range(0, len(pending), _PUBLICATION_CHUNK):
-            chunk = pending[start : start + _PUBLICATION_CHUNK]
-            found = dossiers.find({"_id": {"$in": chunk}, "outbox_pending": True}, {"_id": 1})
-            still += [doc["_id"] async for doc in found]
-        pending = still
+        chunk = pending[:_PUBLICATION_CHUNK]
+        still = await _still_pending(dossiers, chunk)
+        pending = still + pending[len(chunk) :]
         if len(pending) != shown:
+            # A lower bound: the codes of later chunks are counted as pending until asked about.
             print(f"published {len(codes) - len(pending)}/{len(codes)}", flush=True)
             shown = len(pending)
         if not pending:
             return
         if time.monotonic() > deadline:
+            left = [
+                code
+                for s in range(0, len(pending), _PUBLICATION_CHUNK)
+                for code in await _still_pending(dossiers, pending[s : s + _PUBLICATION_CHUNK])
+            ]
             print(
-                f"{len(pending)} dossiers wait for publication: they leave when the intake "
+                f"{len(left)} dossiers wait for publication: they leave when the intake "
                 "service runs (its outbox relay publishes them)",
                 flush=True,
             )
             return
-        await asyncio.sleep(0.5)
+        if still:  # the relay is not past this chunk yet
+            await asyncio.sleep(0.5)
+
+
+async def _still_pending(dossiers: AsyncCollection[dict[str, Any]], codes: list[str]) -> list[str]:
+    found = dossiers.find({"_id": {"$in": codes}, "outbox_pending": True}, {"_id": 1})
+    return [doc["_id"] async for doc in found]
 
 
 def _report_rejections(rejections: Iterable[Rejection]) -> None:
