@@ -199,11 +199,7 @@ async def _await_publication(
         if not pending:
             return
         if time.monotonic() > deadline:
-            left = [
-                code
-                for s in range(0, len(pending), _PUBLICATION_CHUNK)
-                for code in await _still_pending(dossiers, pending[s : s + _PUBLICATION_CHUNK])
-            ]
+            left = await _still_pending(dossiers, pending)
             print(
                 f"{len(left)} dossiers wait for publication: they leave when the intake "
                 "service runs (its outbox relay publishes them)",
@@ -215,8 +211,13 @@ async def _await_publication(
 
 
 async def _still_pending(dossiers: AsyncCollection[dict[str, Any]], codes: list[str]) -> list[str]:
-    found = dossiers.find({"_id": {"$in": codes}, "outbox_pending": True}, {"_id": 1})
-    return [doc["_id"] async for doc in found]
+    """Those of ``codes`` whose events are not all published, asked a chunk at a time."""
+    still: list[str] = []
+    for start in range(0, len(codes), _PUBLICATION_CHUNK):
+        chunk = codes[start : start + _PUBLICATION_CHUNK]
+        found = dossiers.find({"_id": {"$in": chunk}, "outbox_pending": True}, {"_id": 1})
+        still += [doc["_id"] async for doc in found]
+    return still
 
 
 def _report_rejections(rejections: Iterable[Rejection]) -> None:
