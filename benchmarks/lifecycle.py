@@ -30,9 +30,10 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import MongoClient
 
+from benchmarks import profiles
 from motcua_platform.calendar import VN_TZ, WorkingCalendar
 from motcua_platform.provision import create_topics
-from support.ferretdb import STATISTICS_DELAY_SECONDS, private_infra, rows_written
+from support.ferretdb import STATISTICS_DELAY_SECONDS, free_port, private_infra, rows_written
 from support.lifecycle import (
     COMMUNE,
     OFFICIALS,
@@ -226,9 +227,15 @@ async def load_phase(
     first: int,
     groups: dict[str, list[int]],
     run: Path,
+    *,
+    seconds: float = SECONDS,
+    profile: Callable[[float], Awaitable[list[profiles.Profile]]] | None = None,
 ) -> dict[str, Any]:
+    """Lifecycles offered at ``rate`` per second for ``seconds``; with ``profile``, the processes
+    are profiled over the middle half of the phase (its figures then include the profilers' own
+    cost)."""
     rec = Recorder()
-    offered = max(1, round(rate * SECONDS))
+    offered = max(1, round(rate * seconds))
     done = 0
     failed = 0
     await asyncio.sleep(1)  # let the previous phase's stragglers' statistics settle
@@ -246,6 +253,12 @@ async def load_phase(
             failed += 1
         progress(f"lifecycles at {rate:g}/s offered", done + failed, offered)
 
+    async def profiled() -> list[profiles.Profile]:
+        assert profile is not None
+        await asyncio.sleep(seconds / 4)
+        return await profile(seconds / 2)
+
+    profiling = asyncio.create_task(profiled()) if profile else None
     tasks = []
     for i in range(offered):
         tasks.append(asyncio.create_task(one(i)))
@@ -264,6 +277,7 @@ async def load_phase(
         "calls": rec.calls,
         "cpu": {k: (cpu_after[k] - cpu_before[k]) / elapsed for k in cpu_after},
         "writes_per_lifecycle": writes / done if done else float("nan"),
+        "profile": await profiling if profiling else [],
     }
 
 
@@ -435,8 +449,36 @@ async def read_latency(http: httpx.AsyncClient, stack: Stack) -> dict[str, float
     return out
 
 
+async def profile_summary_reads(
+    http: httpx.AsyncClient,
+    stack: Stack,
+    profile: Callable[[float], Awaitable[list[profiles.Profile]]],
+    seconds: float = 10,
+) -> tuple[list[profiles.Profile], int]:
+    """Workflow's and FerretDB's CPU while ``GET /reports/summary`` is called back to back, and
+    how many calls were answered in the window."""
+    url = f"{stack.url('workflow')}/reports/summary"
+    params = {"unit": COMMUNE, "from": "2024-03-01", "to": "2024-12-31"}
+    leader = auth("leader", COMMUNE)
+    calls = 0
+
+    async def call_until(deadline: float) -> None:
+        nonlocal calls
+        while time.perf_counter() < deadline:
+            (await http.get(url, params=params, headers=leader)).raise_for_status()
+            calls += 1
+
+    caller = asyncio.create_task(call_until(time.perf_counter() + seconds + 1))
+    taken = await profile(seconds)
+    await caller
+    return [p for p in taken if p.process in ("workflow", "ferretdb")], calls
+
+
 def print_report(
-    phases: list[dict[str, Any]], raw: dict[str, float], reads: dict[int, Any]
+    phases: list[dict[str, Any]],
+    raw: dict[str, float],
+    reads: dict[int, Any],
+    profiled: dict[str, list[profiles.Profile]],
 ) -> None:
     load = os.getloadavg()
     print(f"\nLifecycle load (machine load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f})")
@@ -474,10 +516,15 @@ def print_report(
     for stored, figures in reads.items():
         row = ", ".join(f"{k} {v * 1000:.0f}" for k, v in figures.items())
         print(f"  {stored:>7} stored: {row}")
+    for title, taken in profiled.items():
+        print(f"\nWhere the CPU goes {title} (self time, % of one core)")
+        for profile in taken:
+            print("\n".join(profile.lines()))
 
 
 async def main() -> None:
-    with private_infra("postgresql") as (mongo_url, run):
+    profile_port = free_port()
+    with private_infra("postgresql", profile_port=profile_port) as (mongo_url, run):
         stack_id = f"bench{uuid.uuid4().hex[:6]}"
         namespace = f"test{stack_id}."
         await create_topics(KAFKA, partitions=3, replication=1, namespace=namespace)
@@ -487,12 +534,25 @@ async def main() -> None:
         try:
             stack.start_all()
             groups = process_groups(stack, run)
+            services = {k: v[0] for k, v in groups.items() if k in stack.services}
+
+            async def profile(seconds: float) -> list[profiles.Profile]:
+                return await profiles.capture(services, profile_port, seconds)
+
             phases = []
+            profiled: dict[str, list[profiles.Profile]] = {}
             async with httpx.AsyncClient(timeout=60) as http:
                 first = 0
                 for rate in RATES:
                     phases.append(await load_phase(http, stack, rate, first, groups, run))
                     first += phases[-1]["offered"]
+                # Profiled apart, so that the profilers' cost stays out of the figures above.
+                top = max(RATES)
+                extra = await load_phase(
+                    http, stack, top, first, groups, run, seconds=min(SECONDS, 40), profile=profile
+                )
+                first += extra["offered"]
+                profiled[f"at {top:g} lifecycles/s offered"] = extra["profile"]
                 raw = await raw_limits(mongo_url, f"raw{stack_id}.")
                 reads: dict[int, Any] = {}
                 await store_open_dossiers(http, stack, OPEN)
@@ -504,12 +564,15 @@ async def main() -> None:
                         have = target
                     await quiet(run)
                     reads[target] = await read_latency(http, stack)
+                    taken, calls = await profile_summary_reads(http, stack, profile)
+                    title = f"at {target} stored, GET /reports/summary back to back ({calls} calls)"
+                    profiled[title] = taken
                     if time.perf_counter() - started > 1800:
                         print(f"  (stopped after {target} stored: loading took over 30 minutes)")
                         break
         finally:
             stack.stop_all()
-    print_report(phases, raw, reads)
+    print_report(phases, raw, reads, profiled)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,9 @@ start_ferretdb() {
     storage=(-backend sqlite -data "$dir/data")
   fi
   log "starting FerretDB on 127.0.0.1:$MONGO_PORT over $MONGO_BACKEND"
+  # The benchmark profiles FerretDB's CPU through Go's profiler; nothing else turns it on.
+  [[ -n "${MOTCUA_FERRETDB_PROFILE_PORT:-}" ]] \
+    && storage+=(-profile-addr "127.0.0.1:$MOTCUA_FERRETDB_PROFILE_PORT")
   nohup "$FERRETDB_BIN" -listen "127.0.0.1:$MONGO_PORT" "${storage[@]}" >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$RUN/ferretdb.pid"
 }

@@ -30,7 +30,7 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -40,7 +40,7 @@ def _free_port() -> int:
 def private_ferretdb(workdir: Path, args: Sequence[str] = ()) -> Iterator[str]:
     """Run the local FerretDB on a free port with ``args`` (SQLite in ``workdir`` by default);
     yields its URL and stops it afterwards."""
-    port = _free_port()
+    port = free_port()
     log = (workdir / f"ferretdb-{port}.log").open("ab")
     extra = list(args)
     if "-backend" not in extra:
@@ -69,21 +69,23 @@ def private_ferretdb(workdir: Path, args: Sequence[str] = ()) -> Iterator[str]:
 
 @contextmanager
 def private_infra(
-    backend: str = "postgresql", postgres_options: str = ""
+    backend: str = "postgresql", postgres_options: str = "", profile_port: int | None = None
 ) -> Iterator[tuple[str, Path]]:
     """The local MongoDB-wire server as ``make run`` starts it (``deploy/local/infra.sh``), over
     ``backend``, on free ports and in a run folder of its own; yields its URL and that folder and
-    stops it afterwards. Kafka is the shared one."""
+    stops it afterwards. Kafka is the shared one. With ``profile_port``, FerretDB serves Go's
+    profiler (``/debug/pprof/``) on that local port."""
     with tempfile.TemporaryDirectory(prefix=f"motcua-{backend}-") as run:
         os.chmod(run, 0o755)  # PostgreSQL runs as an unprivileged account and must enter it
-        mongo_port = _free_port()
+        mongo_port = free_port()
         env = {
             **os.environ,
             "MOTCUA_RUN": run,
             "MOTCUA_MONGO_BACKEND": backend,
             "MOTCUA_MONGO_PORT": str(mongo_port),
-            "MOTCUA_POSTGRES_PORT": str(_free_port()),
+            "MOTCUA_POSTGRES_PORT": str(free_port()),
             "MOTCUA_POSTGRES_OPTIONS": postgres_options,
+            "MOTCUA_FERRETDB_PROFILE_PORT": str(profile_port or ""),
             "PYTHON": sys.executable,
         }
         try:

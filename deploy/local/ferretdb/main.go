@@ -11,6 +11,8 @@ import (
 	"flag"
 	"log"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // CPU profiles for the benchmark, only when -profile-addr is given
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,7 +29,13 @@ func main() {
 	dataDir := flag.String("data", "./data", "SQLite data directory (backend sqlite)")
 	writeTimeout := flag.Duration("write-timeout", 30*time.Second,
 		"how long a write may wait for its collection's gate, and for FerretDB's answer")
+	profileAddr := flag.String("profile-addr", "",
+		"serve Go's CPU profiles (/debug/pprof/) on this local address; off when empty")
 	flag.Parse()
+
+	if *profileAddr != "" {
+		go func() { log.Print(http.ListenAndServe(*profileAddr, nil)) }()
+	}
 
 	config := &ferretdb.Config{Handler: *backend, PostgreSQLURL: *postgresURL}
 	switch *backend {
