@@ -11,7 +11,7 @@ PY_SPY_RAW = """\
 run (/usr/lib/python3.11/asyncio/runners.py:118);_run_once (/usr/lib/python3.11/asyncio/base_events.py:1922) 30
 run (/usr/lib/python3.11/asyncio/runners.py:118);validate (/srv/.venv/lib/python3.11/site-packages/pydantic/main.py:600) 50
 handle (/srv/services/workflow/src/motcua_workflow/handlers.py:40);decide (/srv/services/workflow/src/motcua_workflow/domain/case.py:12) 20
-"""
+"""  # noqa: E501
 
 PPROF_TOP = """\
 File: ferretdb
@@ -23,7 +23,7 @@ Duration: 10s, Total samples = 5s (50.00%)
      0.50s 10.00% 60.00%      0.80s 16.00%  github.com/FerretDB/FerretDB/internal/handler/sjson.unmarshalSingleValue
          0     0% 60.00%      4.00s 80.00%  github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgFind
          0     0% 60.00%      1.00s 20.00%  github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgUpdate
-"""
+"""  # noqa: E501
 
 
 def test_python_package_names_the_distribution_the_stdlib_module_or_our_package() -> None:

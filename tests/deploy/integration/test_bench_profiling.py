@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import threading
 
@@ -32,7 +31,7 @@ while time.monotonic() < deadline:
 
 async def test_ferretdb_time_is_split_by_wire_command_and_a_python_process_by_package() -> None:
     port = free_port()
-    busy = subprocess.Popen([sys.executable, "-c", BUSY])
+    busy = await asyncio.create_subprocess_exec(sys.executable, "-c", BUSY)
     with private_infra("postgresql", profile_port=port) as (url, _run):
         client: MongoClient[dict[str, object]] = MongoClient(url)
         coll = client["profiled"]["docs"]
@@ -54,6 +53,7 @@ async def test_ferretdb_time_is_split_by_wire_command_and_a_python_process_by_pa
             stop.set()
             await asyncio.to_thread(reader.join)
             busy.kill()
+            await busy.wait()
             client.close()
     assert not ferretdb.error and not python.error
     assert ferretdb.commands.most_common(1)[0][0] == "find"
