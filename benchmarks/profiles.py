@@ -26,13 +26,15 @@ SHOWN = 6  # packages and functions printed per process
 class Profile:
     """One process's CPU over a window: ``packages`` and ``functions`` map a name to the cores
     it kept busy by itself (0.25 = a quarter of one core); ``commands`` (FerretDB only) to the
-    cores spent under each wire command, its callees included."""
+    cores spent under each wire command, its callees included; ``collector`` (FerretDB only)
+    to the cores of Go's background garbage collection."""
 
     process: str
     seconds: float
     packages: Counter[str] = field(default_factory=Counter)
     functions: Counter[str] = field(default_factory=Counter)
     commands: Counter[str] = field(default_factory=Counter)
+    collector: float = 0.0  # Go only: cores in the garbage collector's background workers
     error: str = ""
 
     @property
@@ -51,7 +53,10 @@ class Profile:
             f"  {'':<16}hottest: {share(self.functions)}",
         ]
         if self.commands:
-            out.append(f"  {'':<16}by command (with callees): {share(self.commands)}")
+            out.append(
+                f"  {'':<16}by command (with callees): {share(self.commands)}; "
+                f"background garbage collection {self.collector * 100:.0f}%"
+            )
         return out
 
 
@@ -135,6 +140,8 @@ def read_pprof_top(process: str, top: str, seconds: float) -> Profile:
         profile.functions[f"{package}:{func.rsplit('.', 1)[-1]}"] += flat
         if command := _COMMAND.search(func):
             profile.commands[command["command"].lower()] += cum
+        elif func == "runtime.gcBgMarkWorker":
+            profile.collector = cum
     return profile
 
 
@@ -146,7 +153,10 @@ async def _py_spy(process: str, pid: int, seconds: float, folder: Path) -> Profi
     proc = await asyncio.create_subprocess_exec(
         *(py_spy, "record", "--pid", str(pid), "--duration", str(round(seconds))),
         *("--rate", str(SAMPLES_PER_SECOND), "--format", "raw", "--nonblocking"),
-        "--full-filenames",
+        # Only the thread holding the GIL: a loop waiting in epoll or a thread waiting on a lock
+        # would otherwise count as busy (py-spy's idle detection misses them when it does not
+        # pause the process). Native work that releases the GIL is not seen.
+        *("--gil", "--full-filenames"),
         *("--output", str(out)),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,

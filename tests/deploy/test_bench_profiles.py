@@ -23,6 +23,7 @@ Duration: 10s, Total samples = 5s (50.00%)
      0.50s 10.00% 60.00%      0.80s 16.00%  github.com/FerretDB/FerretDB/internal/handler/sjson.unmarshalSingleValue
          0     0% 60.00%      4.00s 80.00%  github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgFind
          0     0% 60.00%      1.00s 20.00%  github.com/FerretDB/FerretDB/internal/handler.(*Handler).MsgUpdate
+         0     0% 60.00%      0.70s 14.00%  runtime.gcBgMarkWorker
 """  # noqa: E501
 
 
@@ -62,11 +63,12 @@ def test_pprof_top_becomes_cores_by_package_and_by_command() -> None:
     assert profile.packages == pytest.approx(
         {"encoding/json": 0.2, "runtime": 0.05, "handler/sjson": 0.05, "handler": 0.0}
     )
+    assert profile.collector == pytest.approx(0.07)
     assert profile.functions["runtime:memmove"] == pytest.approx(0.05)  # "(inline)" dropped
     assert profile.commands == pytest.approx({"find": 0.4, "update": 0.1})
     lines = profile.lines()
     assert lines[0].split()[:2] == ["ferretdb", "30%"]
-    assert "find 40%" in lines[2]
+    assert "find 40%" in lines[2] and "garbage collection 7%" in lines[2]
 
 
 def test_a_failed_profile_says_why_instead_of_showing_figures() -> None:
