@@ -58,7 +58,8 @@ fetch_ferretdb() {
   # Built from a vendored copy (in the cache, never in git) so that it can be patched: _id lookups
   # on SQLite, and equality filters on PostgreSQL, that use the collection's indexes; an update
   # command of many statements that closes each statement's query (bulk writes); the limit of a
-  # find by one boolean flag sent to PostgreSQL with its filter (outbox and catch-up polls).
+  # find by one boolean flag sent to PostgreSQL with its filter (outbox and catch-up polls); stored
+  # documents decoded with goccy/go-json instead of encoding/json (twice as fast).
   local build="$CACHE/ferretdb-build-$FERRETDB_HASH"
   rm -rf "$build" && mkdir -p "$build" "$CACHE/bin"
   cp "$src"/go.mod "$src"/go.sum "$src"/*.go "$src"/*.sh "$src"/*.patch "$build/"
@@ -67,6 +68,7 @@ fetch_ferretdb() {
     && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <postgresql-pushdown.patch \
     && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <update-statements.patch \
     && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <find-limit.patch \
+    && patch -s -p1 -d vendor/github.com/FerretDB/FerretDB <sjson-decoder.patch \
     && "$here/timed.sh" "building FerretDB with Go (first run only, one to three minutes)" \
       go build -mod=vendor -trimpath -o "$FERRETDB_BIN.tmp" . && mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN")
   rm -rf "$build"
