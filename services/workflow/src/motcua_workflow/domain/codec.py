@@ -9,8 +9,10 @@ a field to a record needs no codec change.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import Any, Literal, TypeVar
@@ -35,50 +37,71 @@ def encode(value: Any) -> Any:
 
 def decode_record(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a dataclass from a document; missing keys take the field default."""
-    hints = _hints(cls)
-    values = {
-        f.name: decode_value(hints[f.name], data[f.name])
-        for f in stored_fields(cls)
-        if f.name in data
-    }
-    return cls(**values)
+    return _record_decoder(cls)(data)
 
 
-def stored_fields(cls: type) -> list[dataclasses.Field[Any]]:
+_STORED_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def stored_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     """The fields that belong in a document: those taking part in equality."""
-    return [f for f in dataclasses.fields(cls) if f.compare]
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    # Resolving string annotations is slow; a record type's hints never change.
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+    if (known := _STORED_FIELDS.get(cls)) is None:
+        known = _STORED_FIELDS[cls] = tuple(f for f in dataclasses.fields(cls) if f.compare)
+    return known
 
 
 def decode_value(hint: Any, value: Any) -> Any:
     """Convert one stored value back to the type named by ``hint``."""
+    return _decoder(hint)(value)
+
+
+# Every case read decodes a whole document; walking the type hints for each value took a
+# noticeable share of workflow's CPU (the benchmark's profile). A record type's hints never
+# change, so each hint is turned into a decoding function once.
+Decoder = Callable[[Any], Any]
+
+
+_RECORD_DECODERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
+
+
+def _record_decoder(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    if (known := _RECORD_DECODERS.get(cls)) is not None:
+        return known
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in stored_fields(cls)]
+
+    def decode(data: dict[str, Any]) -> T:
+        return cls(**{name: decode(data[name]) for name, decode in fields if name in data})
+
+    _RECORD_DECODERS[cls] = decode
+    return decode
+
+
+def _as_stored(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(hint: Any) -> Decoder:
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
-        if value is None:
-            return None
         (inner,) = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return decode_value(inner, value)
+        decode_inner = _decoder(inner)
+        return lambda value: None if value is None else decode_inner(value)
     if origin is list:
         (inner,) = typing.get_args(hint)
-        return [decode_value(inner, item) for item in value]
+        decode_item = _decoder(inner)
+        return lambda value: [decode_item(item) for item in value]
     if origin is Literal:
-        return value
+        return _as_stored
     if hint is datetime:
-        return instant(value)
+        return instant
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
+        return hint
     if hint is float:
         # BSON may hand back an int for a whole number of hours.
-        return float(value)
+        return float
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return decode_record(hint, value)
-    return value
+        # Looked up when called: a record may hold records of its own type.
+        return lambda value: _record_decoder(hint)(value)
+    return _as_stored
