@@ -36,3 +36,33 @@ async def test_every_dossier_published_shows_the_whole_import(
     await _await_publication(mongo_db["dossiers"], codes, wait=60)
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"published {len(codes)}/{len(codes)}"
+
+
+class CountingReads:
+    """The dossiers collection, noting how many codes each query asks about."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+        self.asked: list[int] = []
+
+    def find(self, query: dict[str, Any], *args: Any) -> Any:
+        self.asked.append(len(query["_id"]["$in"]))
+        return self.collection.find(query, *args)
+
+
+async def test_while_the_relay_is_behind_a_round_asks_about_one_dossier(
+    mongo_db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    codes = [f"H15-{i:05d}" for i in range(_PUBLICATION_CHUNK + 10)]
+    # The relay has not reached the end of the first chunk.
+    behind = {codes[_PUBLICATION_CHUNK - 1]}
+    await mongo_db["dossiers"].insert_many(
+        [{"_id": code, "outbox_pending": code in behind} for code in codes]
+    )
+    reads = CountingReads(mongo_db["dossiers"])
+    await _await_publication(reads, codes, wait=1.2)
+    # At the deadline every code is counted, a chunk at a time (500 and 10).
+    *rounds, first_chunk, second_chunk = reads.asked
+    assert (first_chunk, second_chunk) == (_PUBLICATION_CHUNK, 10)
+    assert len(rounds) >= 2 and set(rounds) == {1}
+    assert "1 dossiers wait for publication" in capsys.readouterr().out
