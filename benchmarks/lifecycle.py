@@ -210,7 +210,22 @@ def process_groups(stack: Stack, run: Path) -> dict[str, list[int]]:
         except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             pass
     groups["postgresql"] = [postmaster, *children]
+    # The broker and this load generator share the machine: at saturation their share tells
+    # whether the services ran out of CPU or the machine did.
+    groups["kafka"] = [
+        int(cmdline.parent.name)
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if _reads(cmdline).find(b"kafka.Kafka") >= 0
+    ]
+    groups["load generator"] = [os.getpid()]
     return groups
+
+
+def _reads(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return b""
 
 
 def writes_so_far(run: Path, *, leases: bool = True) -> int:
