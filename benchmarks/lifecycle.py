@@ -8,6 +8,10 @@ PostgreSQL started like ``make run`` starts it; Kafka is the shared broker. Sett
 (default 30), ``MOTCUA_BENCH_STORED`` (finished dossiers of earlier years, imported from a tracking
 book, to read at; default ``1000,10000,100000``), ``MOTCUA_BENCH_OPEN`` (the commune's open
 dossiers the work queue shows, default 300).
+
+After the timed phases, one more phase at the highest rate is profiled (``benchmarks.profiles``:
+py-spy samples each service, Go's profiler samples FerretDB), and so is each stored size while
+``GET /reports/summary`` is called back to back; the report ends with where each core went.
 """
 
 from __future__ import annotations
